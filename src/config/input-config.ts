@@ -1,0 +1,164 @@
+import { AddonError } from "../errors.ts";
+import { type Instant, instantFromMs, parseInstant } from "../checkpoint/instant.ts";
+import type { ParamValue } from "../protocol/input-definition.ts";
+import { CLOUD_ENDPOINTS, CLOUDS, type Cloud, normaliseBaseUrl } from "./clouds.ts";
+
+export const APIS = ["mde"] as const;
+export type Api = (typeof APIS)[number];
+
+/** One `[defender_alerts://<name>]` stanza, checked and mapped from splunkd's wire names. */
+export interface InputConfig {
+  inputName: string;
+  tenantId: string;
+  account: string;
+  cloud: Cloud;
+  api: Api;
+  loginUrl: URL;
+  apiUrl: URL;
+  /** The resource whose `/.default` scope the token is requested for. */
+  apiResource: string;
+  /** Where the first run starts; later runs start from the checkpoint. */
+  startFrom: Instant;
+  pageSize: number;
+  index: string | undefined;
+  sourcetype: string;
+}
+
+export const DEFAULT_PAGE_SIZE = 1000;
+export const MAX_PAGE_SIZE = 10_000; // "Maximum page size is 10,000" (microsoft-apis.md §2)
+export const DEFAULT_LOOKBACK_DAYS = 7;
+export const DEFAULT_SOURCETYPE = "ms:defender:atp:alerts";
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const ACCOUNT_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
+const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
+
+/**
+ * Checks a stanza's parameters and maps them to an InputConfig. Every problem is reported, each
+ * naming the parameter, what was wrong and what to enter instead.
+ *
+ * @throws AddonError CONFIG_INVALID with all problems joined in its message.
+ */
+export function parseInputConfig(
+  inputName: string,
+  params: Record<string, ParamValue>,
+  nowMs: number,
+): InputConfig {
+  const problems: string[] = [];
+  const text = (name: string): string | undefined => {
+    const value = params[name];
+    const single = Array.isArray(value) ? value[0] : value;
+    const trimmed = single?.trim();
+    return trimmed === undefined || trimmed === "" ? undefined : trimmed;
+  };
+
+  const tenantId = text("tenant_id");
+  if (tenantId === undefined) {
+    problems.push("tenant_id is required: enter the customer's Directory (tenant) ID, a GUID");
+  } else if (!GUID.test(tenantId)) {
+    problems.push(
+      `tenant_id '${tenantId}' is not a tenant ID: enter the customer's Directory (tenant) ID, ` +
+        "a GUID such as 72f988bf-86f1-41af-91ab-2d7cd011db47",
+    );
+  }
+
+  const account = text("account");
+  if (account === undefined) {
+    problems.push("account is required: enter the name of the MSSP app registration account");
+  } else if (!ACCOUNT_NAME.test(account)) {
+    problems.push(
+      `account '${account}' is not a valid account name: use letters, digits, '_', '.', '-'`,
+    );
+  }
+
+  const cloudText = (text("cloud") ?? "commercial").toLowerCase();
+  const cloud = CLOUDS.find((c) => c === cloudText);
+  if (cloud === undefined) {
+    problems.push(`cloud '${cloudText}' is unknown: use one of ${CLOUDS.join(", ")}`);
+  }
+
+  const apiText = (text("api") ?? "mde").toLowerCase();
+  const api = APIS.find((a) => a === apiText);
+  if (api === undefined) {
+    problems.push(`api '${apiText}' is not supported: use mde`);
+  }
+
+  const endpoints = resolveEndpoints(cloud ?? "commercial", text, problems);
+  const startFrom = parseStartDate(text("start_date"), nowMs, problems);
+  const pageSize = parsePageSize(text("page_size"), problems);
+
+  if (problems.length > 0 || tenantId === undefined || account === undefined) {
+    throw new AddonError("CONFIG_INVALID", `Input '${inputName}': ${problems.join("; ")}`, {
+      input: inputName,
+    });
+  }
+  return {
+    inputName,
+    tenantId: tenantId.toLowerCase(),
+    account,
+    cloud: cloud ?? "commercial",
+    api: api ?? "mde",
+    ...endpoints,
+    startFrom,
+    pageSize,
+    index: text("index"),
+    sourcetype: text("sourcetype") ?? DEFAULT_SOURCETYPE,
+  };
+}
+
+function resolveEndpoints(
+  cloud: Cloud,
+  text: (name: string) => string | undefined,
+  problems: string[],
+): Pick<InputConfig, "loginUrl" | "apiUrl" | "apiResource"> {
+  const defaults = cloud === "custom" ? undefined : CLOUD_ENDPOINTS[cloud];
+  const url = (name: string, fallback: string | undefined, suffixes: string[]): URL => {
+    const raw = text(name) ?? fallback;
+    if (raw === undefined) {
+      problems.push(`${name} is required when cloud is custom: enter an https:// URL`);
+      return new URL("https://invalid.invalid");
+    }
+    const parsed = normaliseBaseUrl(raw, suffixes);
+    if (typeof parsed === "string") {
+      problems.push(`${name}: ${parsed}`);
+      return new URL("https://invalid.invalid");
+    }
+    return parsed;
+  };
+
+  const loginUrl = url("login_url", defaults?.loginUrl, ["/oauth2/v2.0/token"]);
+  const apiUrl = url("api_url", defaults?.mdeApiUrl, ["/api/alerts", "/api/v1.0/alerts", "/api"]);
+  const resource = text("api_resource") ?? defaults?.mdeResource ?? CLOUD_ENDPOINTS.commercial.mdeResource;
+  const normalisedResource = normaliseBaseUrl(resource, ["/.default"]);
+  if (typeof normalisedResource === "string") problems.push(`api_resource: ${normalisedResource}`);
+  const apiResource =
+    typeof normalisedResource === "string" ? resource : normalisedResource.href.replace(/\/$/, "");
+  return { loginUrl, apiUrl, apiResource };
+}
+
+function parseStartDate(raw: string | undefined, nowMs: number, problems: string[]): Instant {
+  const now = instantFromMs(nowMs);
+  if (raw === undefined) return instantFromMs(nowMs - DEFAULT_LOOKBACK_DAYS * 86_400_000);
+  const instant = parseInstant(DATE_ONLY.test(raw) ? `${raw}T00:00:00Z` : raw);
+  if (instant === undefined) {
+    problems.push(
+      `start_date '${raw}' is not a date: use YYYY-MM-DD or an ISO 8601 time such as ` +
+        "2024-01-31T00:00:00Z",
+    );
+    return now;
+  }
+  if (instant > now) {
+    problems.push(`start_date '${raw}' is in the future: use today or an earlier date`);
+  }
+  return instant;
+}
+
+function parsePageSize(raw: string | undefined, problems: string[]): number {
+  if (raw === undefined) return DEFAULT_PAGE_SIZE;
+  const value = Number(raw);
+  if (!/^\d+$/.test(raw) || !Number.isSafeInteger(value) || value < 1 || value > MAX_PAGE_SIZE) {
+    problems.push(`page_size '${raw}' is out of range: use a whole number from 1 to ${MAX_PAGE_SIZE}`);
+    return DEFAULT_PAGE_SIZE;
+  }
+  return value;
+}

@@ -1,0 +1,25 @@
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { rootCertificates } from "node:tls";
+
+/**
+ * The certificate authorities an outbound connection trusts: Node's bundled roots, the file named
+ * by NODE_EXTRA_CA_CERTS, and any extra PEM files (a custom CA bundle, splunkd's own CA).
+ * Returns undefined when there is nothing to add, so the default store is used untouched.
+ * Verification is never turned off.
+ */
+export function trustedCas(extraPemFiles: string[] = []): string[] | undefined {
+  const files = [process.env["NODE_EXTRA_CA_CERTS"], ...extraPemFiles].filter(
+    (file): file is string => typeof file === "string" && file !== "" && existsSync(file),
+  );
+  if (files.length === 0) return undefined;
+  return [...rootCertificates, ...files.map((file) => readFileSync(file, "utf8"))];
+}
+
+/** splunkd's own CA, which signs its default management-port certificate. */
+export function splunkCaFile(): string[] {
+  const home = process.env["SPLUNK_HOME"];
+  if (home === undefined || home === "") return [];
+  const file = join(home, "etc", "auth", "cacert.pem");
+  return existsSync(file) ? [file] : [];
+}

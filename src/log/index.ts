@@ -1,0 +1,3 @@
+export { createLogger, formatRecord } from "./logger.ts";
+export type { Fields, Level, Logger } from "./logger.ts";
+export { Secret } from "./secret.ts";

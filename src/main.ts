@@ -1,0 +1,104 @@
+import { setTimeout as delay } from "node:timers/promises";
+
+import { APP_ID, VERSION } from "./app-info.ts";
+import { AddonError, toAddonError } from "./errors.ts";
+import { createLogger, type Logger } from "./log/index.ts";
+import {
+  createEventWriter,
+  parseInputDocument,
+  parseValidationDocument,
+  readStdinDocument,
+  renderScheme,
+  renderValidationError,
+} from "./protocol/index.ts";
+import { createEnvironment, DEFENDER_ALERTS_SCHEME, runInput, validateStanza } from "./pipeline/index.ts";
+
+/** Routes splunkd's three invocations; returns the exit code. */
+export async function main(argv: string[]): Promise<number> {
+  const logger = createLogger({ level: logLevel() });
+  const mode = argv[0];
+  try {
+    if (mode === "--scheme") {
+      process.stdout.write(renderScheme(DEFENDER_ALERTS_SCHEME));
+      return 0;
+    }
+    if (mode === "--validate-arguments") return await validate(logger);
+    if (mode === undefined) return await run(logger);
+    logger.error("unknown argument", { argument: mode, usage: "[--scheme | --validate-arguments]" });
+    return 2;
+  } catch (error) {
+    logFailure(logger, toAddonError(error));
+    return 1;
+  }
+}
+
+async function validate(logger: Logger): Promise<number> {
+  const definition = parseValidationDocument(await readStdinDocument(process.stdin, "</items>"));
+  const env = createEnvironment(definition, Date.now);
+  try {
+    const [stanza] = definition.stanzas;
+    if (stanza !== undefined) await validateStanza(stanza, env.splunkd, Date.now());
+    return 0;
+  } catch (error) {
+    const failure = toAddonError(error);
+    // splunkd shows this text to the admin who is saving the input.
+    process.stdout.write(renderValidationError(failure.message));
+    logFailure(logger, failure);
+    return 1;
+  } finally {
+    await env.close();
+  }
+}
+
+async function run(logger: Logger): Promise<number> {
+  const definition = parseInputDocument(await readStdinDocument(process.stdin, "</input>"));
+  logger.info("started", { version: VERSION, app: APP_ID, stanzas: definition.stanzas.length });
+  if (definition.stanzas.length === 0) return 0;
+
+  let stopping = false;
+  const onTerm = (): void => {
+    stopping = true;
+    logger.warn("stop requested", { signal: "SIGTERM" });
+  };
+  process.on("SIGTERM", onTerm);
+
+  const env = createEnvironment(definition, Date.now);
+  const writer = createEventWriter(process.stdout);
+  let failures = 0;
+  try {
+    // One process normally carries one stanza; when it carries several, one tenant's failure
+    // does not stop the others.
+    for (const stanza of definition.stanzas) {
+      if (stopping) break;
+      try {
+        await runInput(stanza, {
+          ...env,
+          writer,
+          logger,
+          nowMs: Date.now,
+          sleep: (ms) => delay(ms),
+          stopping: () => stopping,
+        });
+      } catch (error) {
+        failures += 1;
+        logFailure(logger.child({ input: stanza.inputName }), toAddonError(error));
+      }
+    }
+  } finally {
+    await writer.close();
+    await env.close();
+    process.off("SIGTERM", onTerm);
+  }
+  return failures === 0 ? 0 : 1;
+}
+
+function logFailure(logger: Logger, error: AddonError): void {
+  logger.error(error.message, { code: error.code, ...error.details, action: error.action });
+  if (error.code === "INTERNAL" && error.cause instanceof Error && error.cause.stack) {
+    logger.debug("internal error detail", { stack: error.cause.stack });
+  }
+}
+
+function logLevel(): "DEBUG" | "INFO" {
+  return process.env["TA_DEFENDER_MSSP_LOG_LEVEL"]?.toUpperCase() === "DEBUG" ? "DEBUG" : "INFO";
+}

@@ -1,0 +1,59 @@
+import type { Scheme } from "../protocol/index.ts";
+
+/** The `defender_alerts` scheme; the parameters match README/inputs.conf.spec. */
+export const DEFENDER_ALERTS_SCHEME: Scheme = {
+  title: "Microsoft Defender for Endpoint alerts (MSSP)",
+  description:
+    "Collects the Defender for Endpoint alerts of one customer tenant, incrementally, " +
+    "one event per alert version.",
+  args: [
+    {
+      name: "tenant_id",
+      title: "Customer tenant ID",
+      description: "The customer's Directory (tenant) ID, a GUID.",
+      requiredOnCreate: true,
+    },
+    {
+      name: "account",
+      title: "Account",
+      description: "The MSSP app registration whose client ID and secret are used.",
+      requiredOnCreate: true,
+    },
+    {
+      name: "cloud",
+      title: "Cloud",
+      description: "commercial, gcc, gcc_high, dod or custom. Default: commercial.",
+    },
+    {
+      name: "api",
+      title: "API",
+      description: "mde (the Defender for Endpoint alerts API). Default: mde.",
+    },
+    {
+      name: "login_url",
+      title: "Login URL",
+      description: "Entra ID login host; required for the custom cloud, optional otherwise.",
+    },
+    {
+      name: "api_url",
+      title: "API URL",
+      description: "Defender API base URL; required for the custom cloud, optional otherwise.",
+    },
+    {
+      name: "api_resource",
+      title: "API resource",
+      description: "The resource the token is requested for; defaults to the cloud's MDE resource.",
+    },
+    {
+      name: "start_date",
+      title: "Start date",
+      description: "Where the first run starts (YYYY-MM-DD or ISO 8601). Default: 7 days ago.",
+    },
+    {
+      name: "page_size",
+      title: "Page size",
+      description: "Alerts per API call, 1 to 10000. Default: 1000.",
+      dataType: "number",
+    },
+  ],
+};

@@ -1,0 +1,146 @@
+import { createServer, type Server } from "node:https";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+
+import type { TestTls } from "../../support/tls.ts";
+import { createTokenSigner, type AccessTokenClaims } from "./access-token.ts";
+import { createDirectory, type AppSecret, type Grant } from "./directory.ts";
+import { createDiscoveryRoutes, type DiscoveryRecord } from "./discovery.ts";
+import { createFaultQueue, type InjectedError } from "./faults.ts";
+import { matchRoute, sendJson, type Route } from "./http.ts";
+import { createTokenRoute, type TokenRequestRecord } from "./token-endpoint.ts";
+
+export interface EntraPeerOptions {
+  tls: TestTls;
+  /** The peer's clock, ms epoch: token times, secret expiry and token verification. */
+  now?: () => number;
+}
+
+/** A running Entra ID stand-in on `https://127.0.0.1:<port>`. */
+export interface EntraPeer {
+  /** Origin, `https://127.0.0.1:PORT`; an MSAL authority is `${url}/${tenantId}`. */
+  readonly url: string;
+  /** `127.0.0.1:PORT`, for MSAL's `knownAuthorities`. */
+  readonly host: string;
+  /** Adds a customer directory, addressable by id or `domain`. Throws on a duplicate. */
+  addTenant(tenantId: string, opts?: { domain?: string }): void;
+  /** Registers the MSSP's multi-tenant app. Throws when the client id exists. */
+  registerApp(app: { clientId: string; displayName?: string; secrets: AppSecret[] }): void;
+  /** Replaces an app's secrets (rotation). */
+  setSecrets(clientId: string, secrets: AppSecret[]): void;
+  /** Admin consent: the app's service principal in the tenant, with these application roles. */
+  consent(c: { tenantId: string; clientId: string; grants: Grant[] }): void;
+  /** Deletes the service principal; token requests then fail with AADSTS700016. */
+  revokeConsent(tenantId: string, clientId: string): void;
+  /**
+   * Verifies an access token this peer issued against its clock. Throws `AccessTokenError`
+   * (`malformed`, `algorithm`, `key`, `signature`, `issuer`, `expired`, `not_yet_valid`).
+   */
+  verifyAccessToken(token: string): AccessTokenClaims;
+  /** Makes the next matching token request(s) fail with this ESTS error. */
+  injectError(fault: InjectedError): void;
+  clearErrors(): void;
+  /** Every token request, oldest first. */
+  readonly requests: readonly TokenRequestRecord[];
+  /** Every metadata and key-set request, oldest first. */
+  readonly discoveryRequests: readonly DiscoveryRecord[];
+  /** Access tokens issued, by tenant id. */
+  readonly issued: ReadonlyMap<string, number>;
+  /** Empties `requests`, `discoveryRequests` and `issued`. */
+  resetLogs(): void;
+  close(): Promise<void>;
+}
+
+async function listen(server: Server): Promise<number> {
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+  return (server.address() as AddressInfo).port;
+}
+
+async function dispatch(
+  routes: readonly Route[],
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<void> {
+  const pathname = new URL(req.url ?? "/", "https://peer.invalid").pathname;
+  let found: ReturnType<typeof matchRoute>;
+  try {
+    found = matchRoute(routes, req.method ?? "GET", pathname);
+  } catch {
+    found = undefined; // a malformed %-escape names no tenant
+  }
+  if (found === undefined) return sendJson(res, 404, { error: "not_found" });
+  if (found === "methodMismatch") return sendJson(res, 405, { error: "method_not_allowed" });
+  await found.route.handle(req, res, found.params);
+}
+
+/**
+ * Starts the Entra ID stand-in: v2 discovery, key set and token endpoint for any tenant added
+ * with `addTenant`, signing RS256 access tokens with a key generated for this peer.
+ */
+export async function createEntraPeer(opts: EntraPeerOptions): Promise<EntraPeer> {
+  const now = opts.now ?? Date.now;
+  const directory = createDirectory();
+  const faults = createFaultQueue();
+  const signer = await createTokenSigner();
+  const requests: TokenRequestRecord[] = [];
+  const discoveryRequests: DiscoveryRecord[] = [];
+  const issued = new Map<string, number>();
+  const routes: Route[] = [];
+
+  const server = createServer({ cert: opts.tls.cert, key: opts.tls.key }, (req, res) => {
+    dispatch(routes, req, res).catch((error: unknown) => {
+      if (!res.headersSent) sendJson(res, 500, { error: "server_error", detail: String(error) });
+      else res.destroy();
+    });
+  });
+  const port = await listen(server);
+  const origin = `https://127.0.0.1:${port}`;
+
+  routes.push(
+    ...createDiscoveryRoutes({
+      directory, signer, now, origin, record: (entry) => discoveryRequests.push(entry),
+    }),
+    createTokenRoute({
+      directory, signer, faults, now, origin,
+      record: (entry) => requests.push(entry),
+      countIssued: (tenantId) => issued.set(tenantId, (issued.get(tenantId) ?? 0) + 1),
+    }),
+  );
+
+  return {
+    url: origin,
+    host: `127.0.0.1:${port}`,
+    addTenant(tenantId, tenantOpts) {
+      directory.addTenant(tenantId, tenantOpts);
+    },
+    registerApp: (app) => directory.registerApp(app),
+    setSecrets: (clientId, secrets) => directory.setSecrets(clientId, secrets),
+    consent(c) {
+      directory.consent(c);
+    },
+    revokeConsent: (tenantId, clientId) => directory.revokeConsent(tenantId, clientId),
+    verifyAccessToken: (token) => signer.verify(token, now()),
+    injectError: (fault) => faults.add(fault),
+    clearErrors: () => faults.clear(),
+    requests,
+    discoveryRequests,
+    issued,
+    resetLogs() {
+      requests.length = 0;
+      discoveryRequests.length = 0;
+      issued.clear();
+    },
+    async close() {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+    },
+  };
+}

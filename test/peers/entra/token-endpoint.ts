@@ -1,0 +1,141 @@
+import { randomUUID } from "node:crypto";
+import type { IncomingMessage } from "node:http";
+
+import type { TokenSigner } from "./access-token.ts";
+import { AadstsFailure, aadsts, renderFailure } from "./aadsts.ts";
+import { resolveAuthority } from "./authority.ts";
+import { readClientCredentials, type ClientAuthMethod } from "./client-auth.ts";
+import type { Directory } from "./directory.ts";
+import type { FaultQueue } from "./faults.ts";
+import { GRANTS, type TokenSuccess } from "./grants/index.ts";
+import { isFormEncoded, parseForm, readBody, sendJson, type Route } from "./http.ts";
+
+/** One token request as the peer saw it. Secret values are never kept. */
+export interface TokenRequestRecord {
+  /** Peer clock, ms epoch. */
+  at: number;
+  /** The `{tenant}` URL segment as sent (id, domain or alias). */
+  tenant: string;
+  /** The directory it resolved to, when it did. */
+  tenantId?: string;
+  grantType?: string;
+  clientId?: string;
+  scope?: string;
+  /** Whether a client secret came in the body or an HTTP Basic header. */
+  secretSent: boolean;
+  authMethods: ClientAuthMethod[];
+  status: number;
+  error?: string;
+  errorCodes?: number[];
+}
+
+export interface TokenEndpointDeps {
+  directory: Directory;
+  signer: TokenSigner;
+  faults: FaultQueue;
+  now(): number;
+  origin: string;
+  record(entry: TokenRequestRecord): void;
+  countIssued(tenantId: string): void;
+}
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The `client-request-id` a client sent (header or query), when it is a GUID. */
+function clientRequestIdOf(req: IncomingMessage, url: URL): string | undefined {
+  const header = req.headers["client-request-id"];
+  const sent = (typeof header === "string" ? header : undefined) ??
+    url.searchParams.get("client-request-id") ?? undefined;
+  return sent !== undefined && GUID.test(sent) ? sent : undefined;
+}
+
+async function processTokenRequest(
+  req: IncomingMessage,
+  url: URL,
+  segment: string,
+  record: TokenRequestRecord,
+  deps: TokenEndpointDeps,
+): Promise<TokenSuccess> {
+  const method = req.method ?? "GET";
+  const formEncoded = isFormEncoded(req.headers["content-type"]);
+  const text = method === "POST" ? await readBody(req) : "";
+  const form = parseForm(formEncoded && text !== undefined ? text : "");
+  const client = readClientCredentials(form, req.headers.authorization);
+  Object.assign(record, {
+    grantType: form.get("grant_type"),
+    clientId: client.clientId,
+    scope: form.get("scope"),
+    secretSent: client.secret !== undefined,
+    authMethods: client.methods,
+  });
+
+  const authority = resolveAuthority(deps.directory, segment);
+  if (authority?.kind === "tenant") record.tenantId = authority.tenantId;
+  // Injected faults model throttling and outages: they win over every other check.
+  const fault = deps.faults.take([segment, ...(record.tenantId ? [record.tenantId] : [])]);
+  if (fault !== undefined) throw fault;
+  if (authority === undefined) throw aadsts.tenantNotFound(segment);
+  if (method !== "POST") throw aadsts.postOnly(method);
+  if (text === undefined) throw aadsts.malformed("The request body is too large.");
+  // Assumption: a body that is not form-encoded is not read at all, so the first missing
+  // parameter is reported, as ESTS does for JSON bodies.
+  if (!formEncoded) throw aadsts.missingParameter("grant_type");
+  const repeated = form.duplicates[0];
+  if (repeated !== undefined) throw aadsts.malformed(`Parameter '${repeated}' is repeated.`);
+  // RFC 6749 §2.3.1: client credentials "MUST NOT be included in the request URI".
+  if (url.searchParams.has("client_secret") || url.searchParams.has("client_assertion")) {
+    throw aadsts.malformed("Client credentials must not be sent in the URL.");
+  }
+  if (form.has("resource")) throw aadsts.resourceParameter();
+
+  const grantType = form.get("grant_type");
+  if (!grantType) throw aadsts.missingParameter("grant_type");
+  const handler = Object.hasOwn(GRANTS, grantType) ? GRANTS[grantType] : undefined;
+  if (handler === undefined) throw aadsts.unsupportedGrantType(grantType);
+
+  return handler({
+    authority, form, client, directory: deps.directory, signer: deps.signer, nowMs: deps.now(),
+  });
+}
+
+/** `POST /{tenant}/oauth2/v2.0/token` (microsoft-apis.md §4 "Endpoints"). */
+export function createTokenRoute(deps: TokenEndpointDeps): Route {
+  return {
+    method: "*",
+    path: /^\/([^/]+)\/oauth2\/v2\.0\/token$/,
+    async handle(req, res, [segment = ""]) {
+      const url = new URL(req.url ?? "/", deps.origin);
+      const clientRequestId = clientRequestIdOf(req, url);
+      // ESTS reuses the client's request id as the correlation id of its answer.
+      const correlationId = clientRequestId ?? randomUUID();
+      const traceId = randomUUID();
+      const record: TokenRequestRecord = {
+        at: deps.now(), tenant: segment, secretSent: false, authMethods: [], status: 0,
+      };
+      const headers: Record<string, string> = {
+        "cache-control": "no-store, no-cache",
+        pragma: "no-cache",
+        "x-ms-request-id": traceId,
+        ...(clientRequestId !== undefined ? { "client-request-id": clientRequestId } : {}),
+      };
+
+      try {
+        const success = await processTokenRequest(req, url, segment, record, deps);
+        deps.countIssued(success.tenantId);
+        record.status = 200;
+        deps.record(record);
+        sendJson(res, 200, success.body, headers);
+      } catch (error: unknown) {
+        if (!(error instanceof AadstsFailure)) throw error;
+        const failure = renderFailure(error, {
+          now: deps.now(), origin: deps.origin, correlationId, traceId,
+        });
+        Object.assign(record, {
+          status: failure.status, error: error.error, errorCodes: [error.code],
+        });
+        deps.record(record);
+        sendJson(res, failure.status, failure.body, { ...headers, ...failure.headers });
+      }
+    },
+  };
+}
