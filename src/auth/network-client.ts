@@ -10,8 +10,10 @@ import type { HttpClient } from "../http/index.ts";
  */
 export function createMsalNetworkClient(http: HttpClient): INetworkModule & {
   lastTransportError(): AddonError | undefined;
+  lastRefusal(): EntraRefusal | undefined;
 } {
   let lastError: AddonError | undefined;
+  let lastRefusal: EntraRefusal | undefined;
 
   const send = async <T>(
     method: "GET" | "POST",
@@ -19,6 +21,7 @@ export function createMsalNetworkClient(http: HttpClient): INetworkModule & {
     options?: NetworkRequestOptions,
   ): Promise<NetworkResponse<T>> => {
     lastError = undefined;
+    lastRefusal = undefined;
     try {
       const res = await http.send({
         method,
@@ -26,7 +29,9 @@ export function createMsalNetworkClient(http: HttpClient): INetworkModule & {
         headers: options?.headers ?? {},
         ...(options?.body === undefined ? {} : { body: options.body }),
       });
-      return { status: res.status, headers: res.headers, body: parseBody<T>(res.body) };
+      const body = parseBody<T>(res.body);
+      if (res.status >= 400) lastRefusal = readRefusal(res.status, body);
+      return { status: res.status, headers: res.headers, body };
     } catch (error) {
       lastError = error as AddonError;
       throw error;
@@ -37,6 +42,28 @@ export function createMsalNetworkClient(http: HttpClient): INetworkModule & {
     sendGetRequestAsync: (url, options) => send("GET", url, options),
     sendPostRequestAsync: (url, options) => send("POST", url, options),
     lastTransportError: () => lastError,
+    lastRefusal: () => lastRefusal,
+  };
+}
+
+/** What Entra ID said when it refused a request (its error body), without any secret. */
+export interface EntraRefusal {
+  status: number;
+  error: string;
+  aadsts: string | undefined;
+  description: string;
+}
+
+function readRefusal(status: number, body: unknown): EntraRefusal {
+  const fields = typeof body === "object" && body !== null ? (body as Record<string, unknown>) : {};
+  const codes = fields["error_codes"];
+  const first = Array.isArray(codes) ? codes[0] : undefined;
+  const description = typeof fields["error_description"] === "string" ? fields["error_description"] : "";
+  return {
+    status,
+    error: typeof fields["error"] === "string" ? fields["error"] : `HTTP ${status}`,
+    aadsts: typeof first === "number" || typeof first === "string" ? String(first) : undefined,
+    description: description.split(/\r?\n/)[0] ?? "",
   };
 }
 

@@ -3,7 +3,7 @@ import { AuthError, ConfidentialClientApplication, LogLevel } from "@azure/msal-
 import { AddonError, type ErrorCode } from "../errors.ts";
 import type { HttpClient } from "../http/index.ts";
 import { Secret } from "../log/secret.ts";
-import { createMsalNetworkClient } from "./network-client.ts";
+import { createMsalNetworkClient, type EntraRefusal } from "./network-client.ts";
 
 /** Gets access tokens for one customer tenant and one API. */
 export interface TokenProvider {
@@ -44,6 +44,9 @@ export function createTokenProvider(deps: {
       // Known Microsoft login hosts are in MSAL's own metadata; any other host (a sovereign
       // cloud's proxy, the stand-in) must be declared so MSAL skips instance discovery.
       knownAuthorities: [loginUrl.host],
+      // Entra's endpoints follow one documented template, so the metadata document is not
+      // fetched on every run (one call fewer per tenant per interval).
+      authorityMetadata: JSON.stringify(authorityMetadata(authorityBase, tenantId)),
     },
     system: {
       networkClient: network,
@@ -64,7 +67,7 @@ export function createTokenProvider(deps: {
         }
         return new Secret(result.accessToken);
       } catch (error) {
-        throw mapAuthError(error, tenantId, scope, network.lastTransportError());
+        throw mapAuthError(error, tenantId, scope, network.lastTransportError(), network.lastRefusal());
       }
     },
   };
@@ -93,6 +96,7 @@ export function mapAuthError(
   tenantId: string,
   scope: string,
   transport: AddonError | undefined,
+  refusal?: EntraRefusal,
 ): AddonError {
   if (error instanceof AddonError) return error;
   if (transport !== undefined) {
@@ -106,19 +110,24 @@ export function mapAuthError(
       tenant_id: tenantId,
     }, error);
   }
-  const aadsts = aadstsNumber(error);
-  const status = (error as { status?: unknown }).status;
+  // MSAL keeps the AADSTS number on server errors; for some client-side errors it drops the
+  // body, so the refusal the network client saw is used instead.
+  const aadsts = aadstsNumber(error) ?? refusal?.aadsts;
+  const status = (error as { status?: unknown }).status ?? refusal?.status;
   const code =
     (aadsts === undefined ? undefined : AADSTS_CODES[aadsts]) ??
     (status === 429 ? "AUTH_THROTTLED" : "AUTH_FAILED");
-  const summary = error.errorMessage.split(/\r?\n/)[0] ?? error.errorCode;
+  const summary =
+    aadstsNumber(error) === undefined && refusal !== undefined && refusal.description !== ""
+      ? refusal.description
+      : (error.errorMessage.split(/\r?\n/)[0] ?? error.errorCode);
   return new AddonError(
     code,
     `Entra ID refused a token for tenant ${tenantId} (scope ${scope}): ${summary}`,
     {
       tenant_id: tenantId,
       aadsts: aadsts === undefined ? undefined : `AADSTS${aadsts}`,
-      oauth_error: error.errorCode,
+      oauth_error: refusal?.error ?? error.errorCode,
       correlation_id: error.correlationId || undefined,
     },
     error,
@@ -129,4 +138,16 @@ function aadstsNumber(error: AuthError): string | undefined {
   const errorNo = (error as { errorNo?: unknown }).errorNo;
   if (typeof errorNo === "string" || typeof errorNo === "number") return String(errorNo);
   return /AADSTS(\d+)/.exec(error.errorMessage)?.[1];
+}
+
+/** The OpenID metadata MSAL needs, from Entra's documented endpoint template. */
+function authorityMetadata(base: string, tenantId: string): Record<string, string> {
+  const root = `${base}/${tenantId}`;
+  return {
+    token_endpoint: `${root}/oauth2/v2.0/token`,
+    authorization_endpoint: `${root}/oauth2/v2.0/authorize`,
+    end_session_endpoint: `${root}/oauth2/v2.0/logout`,
+    issuer: `${root}/v2.0`,
+    jwks_uri: `${root}/discovery/v2.0/keys`,
+  };
 }

@@ -53,8 +53,9 @@ describe("collecting Defender alerts end to end", () => {
     // Between runs: 40 alerts change and 25 new ones arrive.
     const changed = [...byId.keys()].slice(100, 140);
     for (const id of changed) world.defender.update(tenantId, id, { status: "InProgress" });
-    const fresh = generateAlerts({ count: 25, tenantId: "x", seed: 8, startMs: Date.now(), stepMs: 10 });
-    world.defender.seed(tenantId, fresh);
+    const fresh = generateAlerts({ count: 25, tenantId: "x", seed: 8, startMs: Date.now() - 4 * 86_400_000, stepMs: 10 });
+    // New alerts become visible as they are raised: last updated now.
+    world.defender.seed(tenantId, fresh.map((a) => ({ ...a, lastUpdateTime: new Date().toISOString() })));
 
     const second = await world.runner.run("backlog", params);
     assert.equal(second.exitCode, 0, second.stderr.join("\n"));

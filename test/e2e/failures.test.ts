@@ -29,7 +29,7 @@ describe("failures end in a clear message and never move the checkpoint", () => 
     const tenantId = world.addTenant(generateAlerts({ count: 20, tenantId: "x", seed: 11, startMs }));
     const ok = await world.runner.run(input, world.params(tenantId));
     assert.equal(ok.exitCode, 0, ok.stderr.join("\n"));
-    world.defender.seed(tenantId, generateAlerts({ count: 5, tenantId: "x", seed: 12, startMs: Date.now() }));
+    world.defender.seed(tenantId, generateAlerts({ count: 5, tenantId: "x", seed: 12, startMs: Date.now() - 4 * 86_400_000 }));
     return { tenantId, before: structuredClone(checkpointOf(input)) };
   };
 
