@@ -1,7 +1,7 @@
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { makeTempDir } from "./temp.ts";
 
 /** A throw-away certificate authority and one server certificate for loopback. */
 export interface TestTls {
@@ -17,7 +17,7 @@ export interface TestTls {
  * Generates a CA and a server certificate for `localhost`, `127.0.0.1` and `::1` with the
  * machine's `openssl`, so every stand-in serves HTTPS and the product keeps TLS verification on.
  */
-export function createTestTls(dir = mkdtempSync(join(tmpdir(), "ta-dm-tls-"))): TestTls {
+export function createTestTls(dir = makeTempDir("ta-dm-tls-")): TestTls {
   const run = (args: string[]): void => {
     execFileSync("openssl", args, { cwd: dir, stdio: ["ignore", "ignore", "pipe"] });
   };

@@ -1,6 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { existsSync, mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -15,6 +14,7 @@ import {
   type SplunkdPeer,
 } from "../peers/splunkd/index.ts";
 import { createTestTls, type TestTls } from "./tls.ts";
+import { makeTempDir } from "./temp.ts";
 
 export const REPO = fileURLToPath(new URL("../../", import.meta.url));
 export const EXECUTABLE = join(REPO, "bin", "defender_alerts");
@@ -54,7 +54,7 @@ export async function createWorld(opts: { tls?: TestTls; rateLimits?: false } = 
     splunkd,
     executable: EXECUTABLE,
     scheme: "defender_alerts",
-    checkpointDir: mkdtempSync(join(tmpdir(), "ta-dm-modinputs-")),
+    checkpointDir: makeTempDir("ta-dm-modinputs-"),
     env: { NODE_EXTRA_CA_CERTS: tls.caPath },
   });
   const agent = new Agent({ connect: { ca: tls.ca } });

@@ -1,6 +1,5 @@
 import assert from "node:assert/strict";
-import { chmodSync, copyFileSync, mkdtempSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { chmodSync, copyFileSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
@@ -9,6 +8,7 @@ import { createTestTls, type TestTls } from "../../support/tls.ts";
 import { createInputRunner, type InputRunner } from "./input-runner.ts";
 import { createSplunkdPeer, type SplunkdPeer } from "./splunkd-peer.ts";
 import { makeAppDir } from "./test-harness.ts";
+import { makeTempDir } from "../../support/temp.ts";
 
 const SCHEME = "ta_defender_mssp";
 const FAKE = fileURLToPath(new URL("./fake-input.cjs", import.meta.url));
@@ -27,7 +27,7 @@ describe("input runner: the executable started the way splunkd does", () => {
   before(async () => {
     tls = createTestTls();
     peer = await createSplunkdPeer({ tls, appDir: makeAppDir() });
-    const dir = mkdtempSync(join(tmpdir(), "ta-dm-exe-"));
+    const dir = makeTempDir("ta-dm-exe-");
     executable = join(dir, SCHEME);
     copyFileSync(FAKE, executable);
     chmodSync(executable, 0o755);

@@ -1,6 +1,5 @@
 import assert from "node:assert/strict";
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
@@ -8,6 +7,7 @@ import { fileURLToPath } from "node:url";
 import { buildInputDocument, effectiveParams } from "./input-documents.ts";
 import { parseScheme, parseValidationError } from "./scheme-parser.ts";
 import { splunkdTimestamp, stderrLevel } from "./splunkd-log.ts";
+import { makeTempDir } from "../../support/temp.ts";
 
 // shared/ sits beside the repository, on developer machines and in CI alike.
 const CORPUS = fileURLToPath(new URL("../../../../shared/corpus/splunk", import.meta.url));
@@ -35,7 +35,7 @@ describe("modular input documents, as splunkd writes and reads them", () => {
   });
 
   it("layers implicit parameters under the app's inputs.conf and the stanza's own", () => {
-    const appDir = mkdtempSync(join(tmpdir(), "ta-dm-inputs-"));
+    const appDir = makeTempDir("ta-dm-inputs-");
     mkdirSync(join(appDir, "default"));
     writeFileSync(join(appDir, "default", "inputs.conf"), "[s]\ninterval = 300\nindex = sec\n");
     assert.deepEqual(effectiveParams(appDir, "s", { index: "own", tenant: "t", disabled: "1" }), {

@@ -1,11 +1,11 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 
 import { Agent, request } from "undici";
 
 import { createTestTls, type TestTls } from "../../support/tls.ts";
 import { createSplunkdPeer, type SplunkdPeer } from "./splunkd-peer.ts";
+import { makeTempDir } from "../../support/temp.ts";
 
 /** A splunkd entry as the tests read it. */
 export interface Entry {
@@ -51,7 +51,7 @@ export interface Harness {
 
 /** The app folder the tests serve: collections, an account conf and inputs defaults. */
 export function makeAppDir(): string {
-  const appDir = mkdtempSync(join(tmpdir(), "ta-dm-app-"));
+  const appDir = makeTempDir("ta-dm-app-");
   mkdirSync(join(appDir, "default"));
   writeFileSync(
     join(appDir, "default", "collections.conf"),
