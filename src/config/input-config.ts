@@ -6,6 +6,10 @@ import { CLOUD_ENDPOINTS, CLOUDS, type Cloud, normaliseBaseUrl } from "./clouds.
 export const APIS = ["mde"] as const;
 export type Api = (typeof APIS)[number];
 
+/** app_only: client credentials after admin consent; delegated: a customer refresh token. */
+export const AUTH_MODES = ["app_only", "delegated"] as const;
+export type AuthMode = (typeof AUTH_MODES)[number];
+
 /** One `[defender_alerts://<name>]` stanza, checked and mapped from splunkd's wire names. */
 export interface InputConfig {
   inputName: string;
@@ -13,6 +17,7 @@ export interface InputConfig {
   account: string;
   cloud: Cloud;
   api: Api;
+  authMode: AuthMode;
   loginUrl: URL;
   apiUrl: URL;
   /** The resource whose `/.default` scope the token is requested for. */
@@ -83,6 +88,12 @@ export function parseInputConfig(
     problems.push(`api '${apiText}' is not supported: use mde`);
   }
 
+  const modeText = (text("auth_mode") ?? "app_only").toLowerCase();
+  const authMode = AUTH_MODES.find((m) => m === modeText);
+  if (authMode === undefined) {
+    problems.push(`auth_mode '${modeText}' is unknown: use app_only or delegated`);
+  }
+
   const endpoints = resolveEndpoints(cloud ?? "commercial", text, problems);
   const startFrom = parseStartDate(text("start_date"), nowMs, problems);
   const pageSize = parsePageSize(text("page_size"), problems);
@@ -98,6 +109,7 @@ export function parseInputConfig(
     account,
     cloud: cloud ?? "commercial",
     api: api ?? "mde",
+    authMode: authMode ?? "app_only",
     ...endpoints,
     startFrom,
     pageSize,
