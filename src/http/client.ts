@@ -15,8 +15,23 @@ export interface HttpResponse {
   body: string;
 }
 
+/** A response whose body is read as it arrives, for pages too large to hold twice. */
+export interface StreamingResponse {
+  status: number;
+  headers: Record<string, string>;
+  /** The body decoded as UTF-8 (invalid bytes become U+FFFD), chunk by chunk. */
+  chunks(): AsyncIterable<string>;
+  /** The whole body, for error answers; capped at `maxChars`. */
+  text(maxChars?: number): Promise<string>;
+}
+
 export interface HttpClient {
   send(req: HttpRequest): Promise<HttpResponse>;
+  /**
+   * Sends a request and returns once the headers are in. The caller must read the body with
+   * `chunks()` or `text()`. A transport failure while reading throws like `send`.
+   */
+  open(req: HttpRequest & { signal?: AbortSignal }): Promise<StreamingResponse>;
   close(): Promise<void>;
 }
 
@@ -67,6 +82,49 @@ export function createHttpClient(opts: HttpClientOptions): HttpClient {
       } catch (error) {
         throw transportError(error, req.url, opts.unreachableCode);
       }
+    },
+    async open(req) {
+      let res: Dispatcher.ResponseData;
+      try {
+        res = await request(req.url, {
+          method: req.method,
+          headers: { "user-agent": opts.userAgent, ...req.headers },
+          body: req.body,
+          dispatcher,
+          ...(req.signal === undefined ? {} : { signal: req.signal }),
+        });
+      } catch (error) {
+        throw transportError(error, req.url, opts.unreachableCode);
+      }
+      const body = res.body;
+      return {
+        status: res.statusCode,
+        headers: flattenHeaders(res.headers),
+        async *chunks() {
+          const decoder = new TextDecoder("utf-8");
+          try {
+            for await (const chunk of body) {
+              const text = decoder.decode(chunk as Uint8Array, { stream: true });
+              if (text !== "") yield text;
+            }
+          } catch (error) {
+            throw transportError(error, req.url, opts.unreachableCode);
+          }
+          const rest = decoder.decode();
+          if (rest !== "") yield rest;
+        },
+        async text(maxChars = 1024 * 1024) {
+          let text = "";
+          try {
+            for await (const chunk of body) {
+              if (text.length < maxChars) text += Buffer.from(chunk as Uint8Array).toString("utf8");
+            }
+          } catch (error) {
+            throw transportError(error, req.url, opts.unreachableCode);
+          }
+          return text.slice(0, maxChars);
+        },
+      };
     },
     async close() {
       await dispatcher.close();

@@ -2,27 +2,11 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 
 import { AddonError } from "../../src/errors.ts";
-import type { HttpClient, HttpRequest, HttpResponse } from "../../src/http/index.ts";
+import type { HttpClient, HttpResponse } from "../../src/http/index.ts";
+import { createFakeHttp } from "../support/fake-http.ts";
 import { createLogger, Secret } from "../../src/log/index.ts";
 import { parseInstant } from "../../src/checkpoint/index.ts";
 import { createMdeAlertsSource } from "../../src/sources/mde/index.ts";
-
-type Answer = HttpResponse | AddonError;
-
-function fakeHttp(answers: Answer[]): HttpClient & { requests: HttpRequest[] } {
-  const requests: HttpRequest[] = [];
-  return {
-    requests,
-    async send(req) {
-      requests.push(req);
-      const next = answers.shift();
-      if (next === undefined) throw new Error("unexpected request");
-      if (next instanceof AddonError) throw next;
-      return next;
-    },
-    async close() {},
-  };
-}
 
 const page = (ids: string[], nextLink?: string): HttpResponse => ({
   status: 200,
@@ -56,7 +40,7 @@ async function collect(http: HttpClient, apiUrl = "https://api.securitycenter.mi
 
 describe("Defender alerts source", () => {
   it("asks for ascending pages since the cursor, with evidence, and follows nextLink", async () => {
-    const http = fakeHttp([
+    const http = createFakeHttp([
       page(["a", "b"], "https://api.securitycenter.microsoft.com/api/alerts?$skip=2&$top=2"),
       page(["c"]),
     ]);
@@ -72,7 +56,7 @@ describe("Defender alerts source", () => {
   });
 
   it("waits as long as Retry-After says, then goes on", async () => {
-    const http = fakeHttp([
+    const http = createFakeHttp([
       { status: 429, headers: { "retry-after": "3" }, body: '{"error":{"code":"TooManyRequests","message":"API calls quota exceeded! maximum allowed 100 per 00:01:00"}}' },
       { status: 503, headers: {}, body: "<html>proxy</html>" },
       page(["a"]),
@@ -85,7 +69,7 @@ describe("Defender alerts source", () => {
 
   it("gives up after bounded retries with the service's own error", async () => {
     const body = '{"error":{"code":"InternalServerError","message":"boom","target":"c0ffee"}}';
-    const http = fakeHttp(Array.from({ length: 4 }, () => ({ status: 500, headers: {}, body })));
+    const http = createFakeHttp(Array.from({ length: 4 }, () => ({ status: 500, headers: {}, body })));
     await assert.rejects(collect(http), (error: AddonError) => {
       assert.equal(error.code, "API_SERVER_ERROR");
       assert.match(error.message, /HTTP 500: InternalServerError: boom/);
@@ -102,7 +86,7 @@ describe("Defender alerts source", () => {
   ];
   for (const [name, response, message] of invalid) {
     it(`reports ${name} as API_RESPONSE_INVALID`, async () => {
-      await assert.rejects(collect(fakeHttp([response, response, response, response])), (error: AddonError) => {
+      await assert.rejects(collect(createFakeHttp([response, response, response, response])), (error: AddonError) => {
         assert.equal(error.code, "API_RESPONSE_INVALID");
         assert.match(error.message, message);
         return true;
@@ -111,13 +95,13 @@ describe("Defender alerts source", () => {
   }
 
   it("never sends the token to a nextLink on a foreign host", async () => {
-    const http = fakeHttp([page(["a"], "https://evil.example.com/api/alerts?$skip=1")]);
+    const http = createFakeHttp([page(["a"], "https://evil.example.com/api/alerts?$skip=1")]);
     await assert.rejects(collect(http), /points to evil\.example\.com, which is not a Defender API host/);
     assert.equal(http.requests.length, 1);
   });
 
   it("accepts a nextLink on a sibling Defender host", async () => {
-    const http = fakeHttp([page(["a"], "https://api-eu.securitycenter.microsoft.com/api/alerts?$skip=1"), page(["b"])]);
+    const http = createFakeHttp([page(["a"], "https://api-eu.securitycenter.microsoft.com/api/alerts?$skip=1"), page(["b"])]);
     const { ids } = await collect(http, "https://eu.api.security.microsoft.com");
     assert.deepEqual(ids, ["a", "b"]);
   });
