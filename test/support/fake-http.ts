@@ -2,7 +2,9 @@ import type { AddonError } from "../../src/errors.ts";
 import type { HttpClient, HttpRequest, HttpResponse } from "../../src/http/index.ts";
 
 /** A scripted answer: a response (its body streamed in `chunkSize` pieces) or a thrown error. */
-export type Answer = (HttpResponse & { chunkSize?: number; failAfterChars?: AddonError }) | AddonError;
+export type Answer =
+  | (HttpResponse & { chunkSize?: number; failAt?: { chars: number; error: AddonError } })
+  | AddonError;
 
 /** An HttpClient that answers from a script, in order, and records every request. */
 export function createFakeHttp(answers: Answer[]): HttpClient & { requests: HttpRequest[] } {
@@ -27,9 +29,7 @@ export function createFakeHttp(answers: Answer[]): HttpClient & { requests: Http
         headers: answer.headers,
         async *chunks() {
           for (let i = 0; i < answer.body.length; i += size) {
-            if (answer.failAfterChars !== undefined && i >= answer.failAfterChars.details["after"]!) {
-              throw answer.failAfterChars;
-            }
+            if (answer.failAt !== undefined && i >= answer.failAt.chars) throw answer.failAt.error;
             yield answer.body.slice(i, i + size);
           }
         },
