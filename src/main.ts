@@ -56,9 +56,12 @@ async function run(logger: Logger): Promise<number> {
   if (definition.stanzas.length === 0) return 0;
 
   let stopping = false;
+  const abort = new AbortController();
   const onTerm = (): void => {
     stopping = true;
     logger.warn("stop requested", { signal: "SIGTERM" });
+    // Cut the page in flight: what was written is flushed and, if in order, checkpointed.
+    abort.abort();
   };
   process.on("SIGTERM", onTerm);
 
@@ -73,6 +76,8 @@ async function run(logger: Logger): Promise<number> {
       try {
         await runInput(stanza, {
           ...env,
+          checkpointDir: definition.checkpointDir,
+          signal: abort.signal,
           writer,
           logger,
           nowMs: Date.now,

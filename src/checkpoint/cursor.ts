@@ -1,29 +1,54 @@
 import type { Instant } from "./instant.ts";
 
 /**
- * Where a tenant's collection stands: every alert version last updated before `watermark` has
- * been written, and so have the versions at exactly `watermark` whose ids are listed. The next
- * query asks for `lastUpdateTime ge watermark` (inclusive, so ties at the boundary are never
- * lost) and the listed ids are skipped (so they are not written twice).
+ * Where a tenant's collection stands. Every alert version last updated before
+ * `watermark - lagTicks` has been written; inside the lag window `[watermark - lag, watermark]`
+ * exactly the versions in `seen` have been. The next query asks for
+ * `lastUpdateTime ge (watermark - lag)`: inclusive, so ties at the boundary are never lost, and
+ * reaching back by the lag, so alerts that become visible a little after their update time are
+ * still found. Versions in `seen` are skipped, so nothing is written twice.
  */
 export interface Cursor {
   readonly watermark: Instant;
-  readonly idsAtWatermark: ReadonlySet<string>;
+  readonly lagTicks: Instant;
+  /** Keys `<id>@<ticks>` of the versions written inside the lag window. */
+  readonly seen: ReadonlySet<string>;
 }
 
-export function startCursor(from: Instant): Cursor {
-  return { watermark: from, idsAtWatermark: new Set() };
+export function versionKey(id: string, updated: Instant): string {
+  return `${id}@${updated}`;
+}
+
+export function startCursor(from: Instant, lagTicks: Instant): Cursor {
+  // Nothing was written before `from`, and nothing after it yet: the window is empty.
+  return { watermark: from + lagTicks, lagTicks, seen: new Set() };
+}
+
+/** Where the next query starts. */
+export function queryFrom(cursor: Cursor): Instant {
+  return cursor.watermark - cursor.lagTicks;
 }
 
 /** Whether an alert version is not yet covered by the cursor. */
 export function isPending(cursor: Cursor, id: string, updated: Instant): boolean {
-  if (updated > cursor.watermark) return true;
-  return updated === cursor.watermark && !cursor.idsAtWatermark.has(id);
+  if (updated < queryFrom(cursor)) return false;
+  return !cursor.seen.has(versionKey(id, updated));
 }
 
-/** The cursor after one more alert version was written. Never moves backwards. */
-export function advance(cursor: Cursor, id: string, updated: Instant): Cursor {
-  if (updated > cursor.watermark) return { watermark: updated, idsAtWatermark: new Set([id]) };
-  if (updated < cursor.watermark || cursor.idsAtWatermark.has(id)) return cursor;
-  return { watermark: cursor.watermark, idsAtWatermark: new Set([...cursor.idsAtWatermark, id]) };
+/**
+ * The cursor after more versions were written. Only safe when every version older than the
+ * newest one written has been written too (the service returned them in ascending order).
+ */
+export function advance(cursor: Cursor, written: Iterable<{ id: string; updated: Instant }>): Cursor {
+  let watermark = cursor.watermark;
+  const seen = new Set(cursor.seen);
+  for (const { id, updated } of written) {
+    if (updated > watermark) watermark = updated;
+    seen.add(versionKey(id, updated));
+  }
+  const floor = watermark - cursor.lagTicks;
+  for (const key of seen) {
+    if (BigInt(key.slice(key.lastIndexOf("@") + 1)) < floor) seen.delete(key);
+  }
+  return { watermark, lagTicks: cursor.lagTicks, seen };
 }

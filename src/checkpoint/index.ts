@@ -1,6 +1,8 @@
-export { CHECKPOINT_COLLECTION, CHECKPOINT_VERSION, createCheckpointStore } from "./checkpoint-store.ts";
-export type { CheckpointDocument, CheckpointStore } from "./checkpoint-store.ts";
-export { advance, isPending, startCursor } from "./cursor.ts";
+export { CHECKPOINT_VERSION, fromDocument, toDocument } from "./checkpoint-document.ts";
+export type { CheckpointDocument } from "./checkpoint-document.ts";
+export { CHECKPOINT_COLLECTION, createCheckpointStore } from "./checkpoint-store.ts";
+export type { CheckpointMeta, CheckpointStore, LoadedCheckpoint } from "./checkpoint-store.ts";
+export { advance, isPending, queryFrom, startCursor, versionKey } from "./cursor.ts";
 export type { Cursor } from "./cursor.ts";
 export { epochSeconds, formatInstant, instantFromMs, parseInstant } from "./instant.ts";
 export type { Instant } from "./instant.ts";

@@ -3,6 +3,7 @@ export type { Cloud, CloudEndpoints } from "./clouds.ts";
 export {
   APIS,
   AUTH_MODES,
+  DEFAULT_LAG_SECONDS,
   DEFAULT_LOOKBACK_DAYS,
   DEFAULT_PAGE_SIZE,
   DEFAULT_SOURCETYPE,

@@ -25,6 +25,14 @@ export interface InputConfig {
   /** Where the first run starts; later runs start from the checkpoint. */
   startFrom: Instant;
   pageSize: number;
+  /** `$expand=evidence` (MDE). */
+  evidence: boolean;
+  /** Extra OData `$filter` clauses from the severity, status and filter parameters. */
+  filters: string[];
+  /** How far each run reaches back before the checkpoint, for alerts that appear late. */
+  lagSeconds: number;
+  /** splunkd's interval in seconds (300 when it is a cron schedule or absent). */
+  intervalSeconds: number;
   index: string | undefined;
   sourcetype: string;
 }
@@ -33,6 +41,11 @@ export const DEFAULT_PAGE_SIZE = 1000;
 export const MAX_PAGE_SIZE = 10_000; // "Maximum page size is 10,000" (microsoft-apis.md §2)
 export const DEFAULT_LOOKBACK_DAYS = 7;
 export const DEFAULT_SOURCETYPE = "ms:defender:atp:alerts";
+export const DEFAULT_LAG_SECONDS = 300;
+
+// Documented enum values of the MDE alert resource (microsoft-apis.md §2).
+const SEVERITIES = ["UnSpecified", "Informational", "Low", "Medium", "High"];
+const STATUSES = ["Unknown", "New", "InProgress", "Resolved"];
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const ACCOUNT_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
@@ -97,6 +110,11 @@ export function parseInputConfig(
   const endpoints = resolveEndpoints(cloud ?? "commercial", text, problems);
   const startFrom = parseStartDate(text("start_date"), nowMs, problems);
   const pageSize = parsePageSize(text("page_size"), problems);
+  const evidence = parseBoolean("evidence", text("evidence"), true, problems);
+  const filters = parseFilters(text, problems);
+  const lagSeconds = parseWholeNumber("lag_seconds", text("lag_seconds"), DEFAULT_LAG_SECONDS, 0, 3600, problems);
+  const interval = text("interval");
+  const intervalSeconds = interval !== undefined && /^\d+(\.\d+)?$/.test(interval) ? Math.max(1, Number(interval)) : 300;
 
   if (problems.length > 0 || tenantId === undefined || account === undefined) {
     throw new AddonError("CONFIG_INVALID", `Input '${inputName}': ${problems.join("; ")}`, {
@@ -113,6 +131,10 @@ export function parseInputConfig(
     ...endpoints,
     startFrom,
     pageSize,
+    evidence,
+    filters,
+    lagSeconds,
+    intervalSeconds,
     index: text("index"),
     sourcetype: text("sourcetype") ?? DEFAULT_SOURCETYPE,
   };
@@ -163,6 +185,63 @@ function parseStartDate(raw: string | undefined, nowMs: number, problems: string
     problems.push(`start_date '${raw}' is in the future: use today or an earlier date`);
   }
   return instant;
+}
+
+function parseBoolean(name: string, raw: string | undefined, fallback: boolean, problems: string[]): boolean {
+  if (raw === undefined) return fallback;
+  const value = raw.toLowerCase();
+  if (["1", "true", "yes", "on"].includes(value)) return true;
+  if (["0", "false", "no", "off"].includes(value)) return false;
+  problems.push(`${name} '${raw}' is not a boolean: use true or false`);
+  return fallback;
+}
+
+function parseWholeNumber(
+  name: string,
+  raw: string | undefined,
+  fallback: number,
+  min: number,
+  max: number,
+  problems: string[],
+): number {
+  if (raw === undefined) return fallback;
+  const value = Number(raw);
+  if (!/^\d+$/.test(raw) || value < min || value > max) {
+    problems.push(`${name} '${raw}' is out of range: use a whole number from ${min} to ${max}`);
+    return fallback;
+  }
+  return value;
+}
+
+/** severity and status become `eq` clauses joined by `or`; filter is extra OData, kept as is. */
+function parseFilters(text: (name: string) => string | undefined, problems: string[]): string[] {
+  const filters: string[] = [];
+  const enumFilter = (name: string, field: string, allowed: string[]): void => {
+    const raw = text(name);
+    if (raw === undefined) return;
+    const values = raw.split(",").map((v) => v.trim()).filter((v) => v !== "");
+    const canonical = values.map((v) => allowed.find((a) => a.toLowerCase() === v.toLowerCase()));
+    const unknown = values.filter((_, i) => canonical[i] === undefined);
+    if (unknown.length > 0 || values.length === 0) {
+      problems.push(`${name} '${raw}' has unknown values: use one or more of ${allowed.join(", ")}, comma-separated`);
+      return;
+    }
+    filters.push(canonical.map((v) => `${field} eq '${v}'`).join(" or "));
+  };
+  enumFilter("severity", "severity", SEVERITIES);
+  enumFilter("status", "status", STATUSES);
+  const extra = text("filter");
+  if (extra !== undefined) {
+    if (/[\u0000-\u001f]/.test(extra) || /\$\w+=/.test(extra) || /\blastUpdateTime\b/i.test(extra)) {
+      problems.push(
+        "filter must be a plain OData $filter expression without query options or lastUpdateTime " +
+          "(the input manages lastUpdateTime itself), e.g. category eq 'Malware'",
+      );
+    } else {
+      filters.push(extra);
+    }
+  }
+  return filters;
 }
 
 function parsePageSize(raw: string | undefined, problems: string[]): number {

@@ -1,25 +1,26 @@
 import { loadCredential, createTokenProvider } from "../auth/index.ts";
-import { SCHEME } from "../app-info.ts";
 import {
-  advance,
-  type CheckpointStore,
+  CHECKPOINT_COLLECTION,
+  type CheckpointDocument,
+  createCheckpointStore,
   type Cursor,
-  epochSeconds,
-  isPending,
-  parseInstant,
+  queryFrom,
   startCursor,
 } from "../checkpoint/index.ts";
-import { type InputConfig, parseInputConfig } from "../config/index.ts";
+import { parseInputConfig } from "../config/index.ts";
 import type { HttpClient } from "../http/index.ts";
 import type { Logger } from "../log/index.ts";
 import type { EventWriter, Stanza } from "../protocol/index.ts";
-import { createMdeAlertsSource, type Alert } from "../sources/mde/index.ts";
-import type { PasswordStore, SplunkdClient } from "../splunkd/index.ts";
+import { createMdeAlertsSource } from "../sources/mde/index.ts";
+import { callsPerRun, createPacer } from "../sources/pacer.ts";
+import { createKvCollection, type PasswordStore, type SplunkdClient } from "../splunkd/index.ts";
+import { createCollector } from "./collector.ts";
 
 export interface RunDeps {
   splunkd: SplunkdClient;
   passwords: PasswordStore;
-  checkpoints: CheckpointStore;
+  /** splunkd's checkpoint directory for this scheme (the file copy of checkpoints). */
+  checkpointDir: string;
   writer: EventWriter;
   /** The client for Microsoft's endpoints (login and API). */
   http: HttpClient;
@@ -28,6 +29,8 @@ export interface RunDeps {
   sleep: (ms: number) => Promise<void>;
   /** Set when splunkd asks the input to stop: the run ends after the current page. */
   stopping: () => boolean;
+  /** Aborted when splunkd asks the input to stop, to cut a page in flight. */
+  signal: AbortSignal;
 }
 
 export interface RunSummary {
@@ -35,14 +38,17 @@ export interface RunSummary {
   pages: number;
   duplicatesSkipped: number;
   bytes: number;
-  stopped: boolean;
+  stoppedBy: "signal" | "budget" | undefined;
 }
 
+// The documented limits of the MDE alerts API: 100 calls a minute, 1,500 an hour per tenant.
+const MDE_MIN_INTERVAL_MS = 600;
+const MDE_CALLS_PER_HOUR = 1500;
+
 /**
- * One run of one input (one customer tenant): load its checkpoint, get a token, page through the
- * alerts updated since the checkpoint, write one event per alert version, and save the
- * checkpoint only after the events of a page are flushed to splunkd, so a crash at any point
- * loses nothing (it may repeat at most the page in flight).
+ * One run of one input (one customer tenant): load its checkpoint, get a token, read the alerts
+ * updated since the checkpoint, write one event per alert version, and save the checkpoint only
+ * after the events it covers are flushed to splunkd, so a crash at any point loses nothing.
  *
  * @throws AddonError from every layer; nothing has been saved past what was flushed.
  */
@@ -59,8 +65,15 @@ export async function runInput(stanza: Stanza, deps: RunDeps): Promise<RunSummar
   });
 
   const credential = await loadCredential(deps.splunkd, deps.passwords, config.account);
-  const saved = await deps.checkpoints.load(stanza.inputName);
-  const initial = saved?.cursor ?? startCursor(config.startFrom);
+  const lagTicks = BigInt(config.lagSeconds) * 10_000_000n;
+  const checkpoints = createCheckpointStore({
+    kv: createKvCollection<CheckpointDocument>(deps.splunkd, CHECKPOINT_COLLECTION),
+    checkpointDir: deps.checkpointDir,
+    nowMs: deps.nowMs,
+    logger,
+  });
+  const saved = await checkpoints.load(stanza.inputName, lagTicks);
+  const initial = saved?.cursor ?? startCursor(config.startFrom, lagTicks);
   const tokens = createTokenProvider({
     credential,
     tenantId: config.tenantId,
@@ -68,26 +81,33 @@ export async function runInput(stanza: Stanza, deps: RunDeps): Promise<RunSummar
     resource: config.apiResource,
     http: deps.http,
   });
+  const pacer = createPacer({
+    minIntervalMs: MDE_MIN_INTERVAL_MS,
+    burst: 10,
+    maxCalls: callsPerRun(MDE_CALLS_PER_HOUR, config.intervalSeconds),
+    nowMs: deps.nowMs,
+    sleep: deps.sleep,
+  });
   const source = createMdeAlertsSource({
     http: deps.http,
     tokens,
     apiUrl: config.apiUrl,
-    pageSize: config.pageSize,
+    query: { pageSize: config.pageSize, evidence: config.evidence, filters: config.filters },
     tenantId: config.tenantId,
     logger,
     sleep: deps.sleep,
+    pacer,
   });
 
-  const collector = createCollector(stanza, config, initial, deps.writer, logger);
+  const collector = createCollector({ stanza, config, initial, writer: deps.writer, logger });
   let alertsTotal = saved?.alertsTotal ?? 0;
-  let savedCursor = initial;
-  const summary: RunSummary = { events: 0, pages: 0, duplicatesSkipped: 0, bytes: 0, stopped: false };
-
-  const save = async (cursor: Cursor): Promise<void> => {
-    if (cursor === savedCursor) return;
-    // Flush before saving the cursor, or a crash between the two loses the page's events.
+  let savedCursor: Cursor = initial;
+  const save = async (cursor: Cursor | undefined): Promise<void> => {
+    if (cursor === undefined || cursor === savedCursor) return;
+    // Flush before saving the cursor, or a crash between the two loses the events.
     await deps.writer.flush();
-    await deps.checkpoints.save(stanza.inputName, cursor, {
+    alertsTotal = (saved?.alertsTotal ?? 0) + collector.stats.events;
+    await checkpoints.save(stanza.inputName, cursor, {
       tenantId: config.tenantId,
       api: config.api,
       alertsTotal,
@@ -95,105 +115,38 @@ export async function runInput(stanza: Stanza, deps: RunDeps): Promise<RunSummar
     savedCursor = cursor;
   };
 
-  for await (const page of source.pages(initial.watermark)) {
-    const written = collector.take(page.alerts);
-    summary.pages += 1;
-    summary.bytes += page.bytes;
-    summary.events += written;
-    alertsTotal += written;
-    // Only while the service keeps ascending order is a page's end a safe place to save;
-    // otherwise the run saves once, after its last page.
-    if (collector.ordered) await save(collector.cursor);
-    if (deps.stopping()) {
-      summary.stopped = true;
-      logger.warn("run stopping early", { reason: "stop requested", pages: summary.pages });
-      break;
-    }
-  }
-  if (!summary.stopped || collector.ordered) await save(collector.cursor);
-  summary.duplicatesSkipped = collector.duplicates;
+  const result = await source.collect(queryFrom(initial), {
+    onAlert: (record) => collector.onAlert(record),
+    onPageEnd: () => save(collector.cursorToSave()),
+    stopping: deps.stopping,
+    signal: deps.signal,
+  });
+  // After the whole query, every version up to the newest is written, in order or not; after a
+  // stop, only an in-order prefix is known to be complete.
+  await save(result.stoppedBy === undefined ? collector.finalCursor() : collector.cursorToSave());
 
+  const stats = collector.stats;
+  if (result.stoppedBy === "budget") {
+    logger.info("API call share of this run used, continuing next run", { calls: result.calls });
+  }
   logger.info("events ingested", {
-    events: summary.events,
-    pages: summary.pages,
-    duplicates_skipped: summary.duplicatesSkipped,
-    bytes: summary.bytes,
-    alerts_total: alertsTotal,
+    events: stats.events,
+    pages: result.pages,
+    calls: result.calls,
+    duplicates_skipped: stats.duplicates,
+    without_id_or_time: stats.unplaced,
+    chars: result.bytes,
+    alerts_total: (saved?.alertsTotal ?? 0) + stats.events,
+    checkpoint: saved?.from ?? "new",
+    stopped_by: result.stoppedBy,
     sourcetype: config.sourcetype,
     index: config.index ?? "default",
   });
-  return summary;
-}
-
-/** Turns pages into events: de-duplicates against the cursor and within the run. */
-function createCollector(
-  stanza: Stanza,
-  config: InputConfig,
-  initial: Cursor,
-  writer: EventWriter,
-  logger: Logger,
-) {
-  const seen = new Set<string>();
-  let cursor = initial;
-  let ordered = true;
-  let duplicates = 0;
-  let latest = initial.watermark;
-  const source = `${SCHEME}:${config.tenantId}`;
-
-  const take = (alerts: Alert[]): number => {
-    let written = 0;
-    for (const alert of alerts) {
-      const id = typeof alert["id"] === "string" ? alert["id"] : undefined;
-      const raw = alert["lastUpdateTime"];
-      const updated = typeof raw === "string" ? parseInstant(raw) : undefined;
-      if (id === undefined || updated === undefined) {
-        // Still written, whole: an alert is never dropped for a missing or odd field.
-        logger.warn("alert without id or lastUpdateTime", {
-          alert_id: id,
-          last_update_time: String(raw),
-        });
-        writer.write({
-          stanza: stanza.name,
-          source,
-          sourcetype: config.sourcetype,
-          index: config.index,
-          data: JSON.stringify(alert),
-        });
-        written += 1;
-        continue;
-      }
-      const key = `${id}\u0000${updated}`;
-      if (!isPending(initial, id, updated) || seen.has(key)) {
-        duplicates += 1;
-        continue;
-      }
-      seen.add(key);
-      if (updated < latest) ordered = false;
-      if (updated > latest) latest = updated;
-      writer.write({
-        stanza: stanza.name,
-        time: epochSeconds(updated),
-        source,
-        sourcetype: config.sourcetype,
-        index: config.index,
-        data: JSON.stringify(alert),
-      });
-      cursor = advance(cursor, id, updated);
-      written += 1;
-    }
-    return written;
-  };
-
   return {
-    take,
-    get cursor() {
-      return cursor;
-    },
-    get ordered() {
-      return ordered;
-    },
-    get duplicates() {
-      return duplicates;
-    },
+    events: stats.events,
+    pages: result.pages,
+    duplicatesSkipped: stats.duplicates,
+    bytes: result.bytes,
+    stoppedBy: result.stoppedBy,
   };
 }

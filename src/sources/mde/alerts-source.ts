@@ -1,122 +1,169 @@
-import { AddonError } from "../../errors.ts";
-import { formatInstant, type Instant } from "../../checkpoint/instant.ts";
+import { formatInstant, type Instant } from "../../checkpoint/index.ts";
 import { joinUrl } from "../../config/index.ts";
 import type { TokenProvider } from "../../auth/index.ts";
-import type { HttpClient, HttpResponse } from "../../http/index.ts";
-import { decideRetry } from "../../http/retry.ts";
+import type { HttpClient } from "../../http/index.ts";
 import type { Logger } from "../../log/index.ts";
-import { apiError, parseAlertPage } from "./responses.ts";
+import { createPageRequester } from "../fetch-page.ts";
+import type { Pacer } from "../pacer.ts";
+import { readRecord } from "../records.ts";
+import type { AlertRecord, AlertsSource, CollectResult } from "../types.ts";
+import { checkNextLink } from "./next-link.ts";
+import { apiError } from "./responses.ts";
 
-export type Alert = Record<string, unknown>;
-
-export interface AlertPage {
-  alerts: Alert[];
-  /** Bytes of the response body, for throughput figures. */
-  bytes: number;
-}
-
-export interface AlertsSource {
-  /** Pages of alerts last updated at or after `from`, oldest first, following nextLink. */
-  pages(from: Instant): AsyncGenerator<AlertPage>;
+export interface MdeQueryOptions {
+  pageSize: number;
+  /** `$expand=evidence`. */
+  evidence: boolean;
+  /** Extra `$filter` clauses, already valid OData, joined with `and`. */
+  filters: string[];
 }
 
 /**
- * The Defender for Endpoint alerts API: `GET /api/alerts` with
- * `$filter=lastUpdateTime ge <from>`, `$orderby=lastUpdateTime asc`, `$expand=evidence` and
- * `$top=<page size>`, then `@odata.nextLink` until there is none.
+ * The Defender for Endpoint alerts API, `GET /api/alerts`, read by keyset paging: each request
+ * asks for `lastUpdateTime ge <newest time seen so far>` in ascending order, `$top` at a time.
+ * Unlike following `$skip` links, this loses nothing when alerts change while a backlog is
+ * paged (an updated alert moves to the end instead of shifting the pages under the reader).
+ * Ties wider than a page are read with `eq` and `$skip`. If the service ever answers out of
+ * order, the source stops relying on order and follows `@odata.nextLink` to the end instead.
  *
- * @throws AddonError API_* (after bounded retries), AUTH_* from the token provider
+ * @throws AddonError API_* (after bounded retries), AUTH_*
  */
 export function createMdeAlertsSource(deps: {
   http: HttpClient;
   tokens: TokenProvider;
   apiUrl: URL;
-  pageSize: number;
+  query: MdeQueryOptions;
   tenantId: string;
   logger: Logger;
   sleep: (ms: number) => Promise<void>;
+  pacer: Pacer;
 }): AlertsSource {
-  const { http, tokens, logger } = deps;
+  const { query, logger } = deps;
 
-  const firstUrl = (from: Instant): URL => {
+  const pageUrl = (filter: string, skip = 0): URL => {
     const url = joinUrl(deps.apiUrl, "/api/alerts");
+    const clauses = [filter, ...query.filters.map((f) => `(${f})`)].join(" and ");
     // Built by hand: OData wants %20 between filter words, and `$` must stay literal.
-    const filter = encodeURIComponent(`lastUpdateTime ge ${formatInstant(from)}`);
-    const orderby = encodeURIComponent("lastUpdateTime asc");
-    url.search = `?$filter=${filter}&$orderby=${orderby}&$expand=evidence&$top=${deps.pageSize}`;
+    const parts = [
+      `$filter=${encodeURIComponent(clauses)}`,
+      `$orderby=${encodeURIComponent("lastUpdateTime asc")}`,
+      ...(query.evidence ? ["$expand=evidence"] : []),
+      `$top=${query.pageSize}`,
+      ...(skip > 0 ? [`$skip=${skip}`] : []),
+    ];
+    url.search = `?${parts.join("&")}`;
     return url;
   };
 
-  const fetchPage = async (url: URL): Promise<HttpResponse> => {
-    for (let attempt = 1; ; attempt += 1) {
-      const token = await tokens.getToken();
-      let outcome: { response: HttpResponse } | { error: AddonError };
-      try {
-        const response = await http.send({
-          method: "GET",
-          url,
-          headers: { authorization: `Bearer ${token.reveal()}`, accept: "application/json" },
-        });
-        if (response.status === 200) return response;
-        outcome = { response };
-      } catch (error) {
-        if (!(error instanceof AddonError)) throw error;
-        outcome = { error };
-      }
-      const decision = decideRetry(attempt, outcome);
-      if (!decision.retry) {
-        if ("error" in outcome) throw outcome.error;
-        throw apiError(outcome.response, deps.tenantId, tokens.scope);
-      }
-      logger.warn("request retried", {
-        host: url.host,
-        attempt,
-        reason: decision.reason,
-        delay_ms: decision.delayMs,
-      });
-      await deps.sleep(decision.delayMs);
-    }
-  };
-
   return {
-    async *pages(from) {
-      let url: URL | undefined = firstUrl(from);
-      let page = 0;
-      while (url !== undefined) {
-        page += 1;
-        const response = await fetchPage(url);
-        const parsed = parseAlertPage(response, deps.tenantId);
-        logger.debug("page fetched", {
-          page,
-          alerts: parsed.alerts.length,
-          bytes: response.body.length,
+    async collect(from, hooks) {
+      const requester = createPageRequester({
+        http: deps.http,
+        tokens: deps.tokens,
+        shape: "odata",
+        tenantId: deps.tenantId,
+        logger,
+        sleep: deps.sleep,
+        signal: hooks.signal,
+        beforeCall: async () => {
+          if (!(await deps.pacer.take())) throw new BudgetReached();
+        },
+        toError: apiError,
+      });
+      const result: CollectResult = { pages: 0, calls: 0, bytes: 0, stoppedBy: undefined };
+
+      // One page: hand each alert on, and report what keyset paging needs to go on.
+      const readPage = async (url: URL) => {
+        let count = 0;
+        let newest: Instant | undefined;
+        let oldest: Instant | undefined;
+        let ordered = true;
+        let previous: Instant | undefined;
+        const { fields, chars } = await requester.fetch(url, (raw) => {
+          const record: AlertRecord = readRecord(raw, "id", "lastUpdateTime");
+          count += 1;
+          if (record.updated !== undefined) {
+            if (previous !== undefined && record.updated < previous) ordered = false;
+            previous = record.updated;
+            if (newest === undefined || record.updated > newest) newest = record.updated;
+            if (oldest === undefined || record.updated < oldest) oldest = record.updated;
+          }
+          hooks.onAlert(record);
         });
-        url = parsed.nextLink === undefined ? undefined : checkNextLink(parsed.nextLink, deps.apiUrl);
-        yield { alerts: parsed.alerts, bytes: Buffer.byteLength(response.body) };
+        result.pages += 1;
+        result.bytes += chars;
+        logger.debug("page fetched", { page: result.pages, alerts: count, chars });
+        await hooks.onPageEnd();
+        const link = fields["@odata.nextLink"];
+        const nextLink = typeof link === "string" && link !== "" ? checkNextLink(link, deps.apiUrl) : undefined;
+        return { count, newest, oldest, ordered, nextLink };
+      };
+
+      try {
+        let lowerBound = from;
+        let strictlyAfter = false;
+        for (;;) {
+          if (hooks.stopping()) return stopped(result, "signal");
+          const op = strictlyAfter ? "gt" : "ge";
+          const page = await readPage(pageUrl(`lastUpdateTime ${op} ${formatInstant(lowerBound)}`));
+          const more = page.count >= query.pageSize || page.nextLink !== undefined;
+          if (!more || page.newest === undefined) break;
+          if (!page.ordered) {
+            logger.warn("alerts not in ascending order, following nextLink", { page: result.pages });
+            await followLinks(page.nextLink, readPage, hooks.stopping);
+            break;
+          }
+          if (page.newest > lowerBound) {
+            lowerBound = page.newest;
+            strictlyAfter = false;
+            if (page.oldest === page.newest && page.count >= query.pageSize) {
+              // The whole page is one instant: read that instant's tie with $skip, then move past it.
+              await readTie(lowerBound, query.pageSize, pageUrl, readPage, hooks.stopping);
+              strictlyAfter = true;
+            }
+            continue;
+          }
+          await readTie(lowerBound, query.pageSize, pageUrl, readPage, hooks.stopping);
+          strictlyAfter = true;
+        }
+      } catch (error) {
+        if (error instanceof BudgetReached) return stopped(result, "budget");
+        if (hooks.signal.aborted) return stopped(result, "signal");
+        throw error;
+      }
+      return { ...result, calls: deps.pacer.calls };
+
+      function stopped(r: CollectResult, why: "signal" | "budget"): CollectResult {
+        return { ...r, calls: deps.pacer.calls, stoppedBy: why };
       }
     },
   };
 }
 
-// A nextLink gets the bearer token, so it may only point at the configured API host or another
-// Defender API host of Microsoft's (the service may answer on a sibling host name).
-const DEFENDER_HOSTS = /(^|\.)(securitycenter|security)\.microsoft\.(com|us)$/i;
-
-function checkNextLink(link: string, apiUrl: URL): URL {
-  let url: URL;
-  try {
-    url = new URL(link, apiUrl);
-  } catch {
-    throw new AddonError("API_RESPONSE_INVALID", "The API returned an @odata.nextLink that is not a URL");
+/** Reads every alert updated at exactly `at`, a page at a time, skipping the first page. */
+async function readTie(
+  at: Instant,
+  pageSize: number,
+  pageUrl: (filter: string, skip?: number) => URL,
+  readPage: (url: URL) => Promise<{ count: number }>,
+  stopping: () => boolean,
+): Promise<void> {
+  for (let skip = pageSize; ; skip += pageSize) {
+    if (stopping()) return;
+    const page = await readPage(pageUrl(`lastUpdateTime eq ${formatInstant(at)}`, skip));
+    if (page.count < pageSize) return;
   }
-  const sameHost = url.host === apiUrl.host;
-  if (url.protocol !== "https:" || (!sameHost && !DEFENDER_HOSTS.test(url.hostname))) {
-    throw new AddonError(
-      "API_RESPONSE_INVALID",
-      `The API's @odata.nextLink points to ${url.host}, which is not a Defender API host; ` +
-        "the token is not sent there",
-      { host: url.host },
-    );
-  }
-  return url;
 }
+
+async function followLinks(
+  first: URL | undefined,
+  readPage: (url: URL) => Promise<{ nextLink: URL | undefined }>,
+  stopping: () => boolean,
+): Promise<void> {
+  let link = first;
+  while (link !== undefined && !stopping()) link = (await readPage(link)).nextLink;
+}
+
+/** Thrown inside a collect when this run's share of API calls is used up. */
+class BudgetReached extends Error {}
+

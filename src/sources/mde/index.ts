@@ -1,3 +1,4 @@
 export { createMdeAlertsSource } from "./alerts-source.ts";
-export type { Alert, AlertPage, AlertsSource } from "./alerts-source.ts";
-export { apiError, parseAlertPage } from "./responses.ts";
+export type { MdeQueryOptions } from "./alerts-source.ts";
+export { checkNextLink } from "./next-link.ts";
+export { apiError } from "./responses.ts";

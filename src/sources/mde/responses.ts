@@ -1,49 +1,5 @@
 import { AddonError, type ErrorCode } from "../../errors.ts";
 import type { HttpResponse } from "../../http/index.ts";
-import type { Alert } from "./alerts-source.ts";
-
-/**
- * Reads an alert page: `{"@odata.context": …, "value": [ … ], "@odata.nextLink"?: …}`.
- *
- * @throws AddonError API_RESPONSE_INVALID when the body is not such a page (an HTML page from a
- * proxy, a truncated body).
- */
-export function parseAlertPage(
-  res: HttpResponse,
-  tenantId: string,
-): { alerts: Alert[]; nextLink: string | undefined } {
-  let body: unknown;
-  try {
-    body = JSON.parse(res.body);
-  } catch {
-    throw new AddonError(
-      "API_RESPONSE_INVALID",
-      `The alerts API answered for tenant ${tenantId} with a body that is not JSON ` +
-        `(${describeBody(res)})`,
-      { tenant_id: tenantId, status: res.status },
-    );
-  }
-  const value = (body as { value?: unknown } | null)?.value;
-  if (!Array.isArray(value)) {
-    throw new AddonError(
-      "API_RESPONSE_INVALID",
-      `The alerts API answered for tenant ${tenantId} with JSON that has no "value" array`,
-      { tenant_id: tenantId, status: res.status },
-    );
-  }
-  const alerts = value.filter(
-    (item): item is Alert => typeof item === "object" && item !== null && !Array.isArray(item),
-  );
-  if (alerts.length !== value.length) {
-    throw new AddonError(
-      "API_RESPONSE_INVALID",
-      `The alerts API returned ${value.length - alerts.length} entries that are not objects`,
-      { tenant_id: tenantId },
-    );
-  }
-  const next = (body as Record<string, unknown>)["@odata.nextLink"];
-  return { alerts, nextLink: typeof next === "string" && next !== "" ? next : undefined };
-}
 
 const STATUS_CODES: Record<number, ErrorCode> = {
   400: "API_BAD_REQUEST",

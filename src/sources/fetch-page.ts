@@ -1,0 +1,84 @@
+import { AddonError } from "../errors.ts";
+import type { TokenProvider } from "../auth/index.ts";
+import type { HttpClient, HttpResponse } from "../http/index.ts";
+import { decideRetry } from "../http/retry.ts";
+import type { Logger } from "../log/index.ts";
+import { createPageScanner, type PageShape } from "./page-scanner.ts";
+
+export interface PageRequester {
+  /**
+   * GETs one page and streams its alerts' JSON texts to `onElement` as they arrive. Transient
+   * failures (connection loss, timeouts, 429/5xx, a truncated or non-JSON body) are retried with
+   * backoff, honouring Retry-After; a retried page may hand the same elements again.
+   *
+   * @returns the page's other top-level fields (`@odata.nextLink`…) and its size in characters.
+   * @throws AddonError API_* once retries are exhausted or for a non-transient answer.
+   */
+  fetch(url: URL, onElement: (raw: string) => void): Promise<{ fields: Record<string, unknown>; chars: number }>;
+}
+
+export function createPageRequester(deps: {
+  http: HttpClient;
+  tokens: TokenProvider;
+  shape: PageShape;
+  tenantId: string;
+  logger: Logger;
+  sleep: (ms: number) => Promise<void>;
+  signal: AbortSignal;
+  /** Waits for a call slot (rate pacing); called before every request, retries included. */
+  beforeCall: () => Promise<void>;
+  /** Turns a non-200 answer into the API's own error. */
+  toError: (res: HttpResponse, tenantId: string, scope: string) => AddonError;
+  headers?: Record<string, string>;
+}): PageRequester {
+  type Attempt = { response: HttpResponse } | { fields: Record<string, unknown>; chars: number };
+  const attempt = async (url: URL, onElement: (raw: string) => void): Promise<Attempt> => {
+    await deps.beforeCall();
+    const token = await deps.tokens.getToken();
+    const res = await deps.http.open({
+      method: "GET",
+      url,
+      headers: { authorization: `Bearer ${token.reveal()}`, accept: "application/json", ...deps.headers },
+      signal: deps.signal,
+    });
+    if (res.status !== 200) {
+      return { response: { status: res.status, headers: res.headers, body: await res.text() } };
+    }
+    const scanner = createPageScanner(deps.shape, onElement);
+    let chars = 0;
+    for await (const chunk of res.chunks()) {
+      chars += chunk.length;
+      scanner.write(chunk);
+    }
+    return { fields: scanner.end(), chars };
+  };
+
+  return {
+    async fetch(url, onElement) {
+      for (let n = 1; ; n += 1) {
+        let outcome: { response: HttpResponse } | { error: AddonError };
+        try {
+          const result = await attempt(url, onElement);
+          if (!("response" in result)) return result;
+          outcome = result;
+        } catch (error) {
+          if (deps.signal.aborted) throw error;
+          if (!(error instanceof AddonError)) throw error;
+          outcome = { error };
+        }
+        const decision = decideRetry(n, outcome);
+        if (!decision.retry) {
+          if ("error" in outcome) throw outcome.error;
+          throw deps.toError(outcome.response, deps.tenantId, deps.tokens.scope);
+        }
+        deps.logger.warn("request retried", {
+          host: url.host,
+          attempt: n,
+          reason: decision.reason,
+          delay_ms: decision.delayMs,
+        });
+        await deps.sleep(decision.delayMs);
+      }
+    },
+  };
+}
