@@ -109,6 +109,10 @@ export const ERROR_CATALOGUE = {
     action: "The API failed; the input retries on its next run. Persistent failures go to Microsoft support.",
     disposition: "retry",
   },
+  API_RETIRED: {
+    action: "Microsoft retired this API; change the input's api to graph (Microsoft Graph security alerts_v2).",
+    disposition: "tenant",
+  },
   API_RESPONSE_INVALID: {
     action: "The API answered with something that is not an alert page; check proxies between Splunk and the API.",
     disposition: "retry",
@@ -116,6 +120,99 @@ export const ERROR_CATALOGUE = {
   INTERNAL: {
     action: "This is a bug in the add-on; report it with the lines of splunkd.log around it.",
     disposition: "fatal",
+  },
+  SETTINGS_INVALID: {
+    action: "Correct the named setting in ta_defender_mssp_settings.conf ([proxy] or [tls]), or the named environment variable of splunkd.",
+    disposition: "fatal",
+  },
+  PROXY_UNREACHABLE: {
+    action: "Check proxy_url and proxy_port (or HTTPS_PROXY) and that the proxy is running and reachable from this Splunk host.",
+    disposition: "retry",
+  },
+  PROXY_AUTH_REFUSED: {
+    action: "Check proxy_username and store the proxy password again in storage/passwords (user settings/proxy/password), or fix the credentials in HTTPS_PROXY.",
+    disposition: "fatal",
+  },
+  PROXY_DENIED: {
+    action: "Ask the proxy's administrators to allow this Splunk host to reach the Microsoft login and API hosts (HTTPS).",
+    disposition: "fatal",
+  },
+  PROXY_TLS_UNTRUSTED: {
+    action: "Set [tls] ca_bundle_path to the CA certificate (PEM) of the TLS-inspecting or HTTPS proxy, and check that proxy_url is a name its certificate holds.",
+    disposition: "fatal",
+  },
+  // Credentials, consent and delegated tokens (onboarding, issue #3).
+  CERTIFICATE_NOT_FOUND: {
+    action: "Store the account's certificate and private key again on the setup page.",
+    disposition: "tenant",
+  },
+  CERTIFICATE_UNUSABLE: {
+    action: "Store a currently valid PEM certificate and its matching, unencrypted RSA private key for the account on the setup page.",
+    disposition: "tenant",
+  },
+  REFRESH_TOKEN_NOT_FOUND: {
+    action: "Sign in for this tenant on the setup page (delegated mode), or paste a refresh token for the input.",
+    disposition: "tenant",
+  },
+  SECRET_UNREADABLE: {
+    action: "A stored credential is incomplete or damaged; store the account's credential or the input's refresh token again on the setup page.",
+    disposition: "tenant",
+  },
+  AUTH_CERTIFICATE_REJECTED: {
+    action: "Upload the account's certificate (thumbprint in the message) to the app registration in Entra ID, or store a current certificate in the account.",
+    disposition: "tenant",
+  },
+  AUTH_CONSENT_REQUIRED: {
+    action: "The customer's consent is missing or was withdrawn; have the customer's admin grant consent again from the setup page.",
+    disposition: "tenant",
+  },
+  AUTH_REFRESH_TOKEN_EXPIRED: {
+    action: "The delegated sign-in expired (unused for 90 days, or no longer valid); sign in again for this tenant on the setup page.",
+    disposition: "tenant",
+  },
+  AUTH_REFRESH_TOKEN_REVOKED: {
+    action: "The customer revoked the signed-in user's sessions or reset the password; sign in again for this tenant on the setup page.",
+    disposition: "tenant",
+  },
+  AUTH_REFRESH_TOKEN_INVALID: {
+    action: "The stored refresh token does not belong to this app and tenant; sign in again, or paste a refresh token issued to this app for this tenant.",
+    disposition: "tenant",
+  },
+  AUTH_SIGN_IN_REQUIRED: {
+    action: "A Conditional Access sign-in frequency or MFA policy requires a fresh sign-in; sign in again on the setup page, or ask the customer to exempt the MSSP app or use app-only consent.",
+    disposition: "tenant",
+  },
+  AUTH_CONDITIONAL_ACCESS_BLOCKED: {
+    action: "A Conditional Access policy of the customer blocks this sign-in; ask the customer's admin to allow the MSSP app from this Splunk server.",
+    disposition: "tenant",
+  },
+  AUTH_TENANT_OTHER_CLOUD: {
+    action: "The tenant belongs to another Microsoft cloud; set the input's cloud (gcc_high and dod sign in at login.microsoftonline.us).",
+    disposition: "tenant",
+  },
+  AUTH_TENANT_MISMATCH: {
+    action: "The sign-in or token belongs to another tenant than the input's; sign in with an account of the customer's tenant.",
+    disposition: "tenant",
+  },
+  AUTH_LEASE_BUSY: {
+    action: "Another run is renewing this input's token; the input continues on its next run.",
+    disposition: "retry",
+  },
+  AUTH_CODE_REJECTED: {
+    action: "The sign-in code was refused (already used, expired, or not from this sign-in); start the sign-in again on the setup page.",
+    disposition: "tenant",
+  },
+  ONBOARDING_REQUEST_INVALID: {
+    action: "Correct the named field of the setup page's request.",
+    disposition: "tenant",
+  },
+  ONBOARDING_STATE_INVALID: {
+    action: "Start the consent or sign-in again from the setup page; the link was already used, has expired, or belongs to another Splunk session.",
+    disposition: "tenant",
+  },
+  ONBOARDING_DENIED: {
+    action: "The customer's admin did not grant consent; ask them to approve the MSSP app and start again.",
+    disposition: "tenant",
   },
 } as const satisfies Record<string, CatalogueEntry>;
 

@@ -37,10 +37,17 @@ export function isPending(cursor: Cursor, id: string, updated: Instant): boolean
 
 /**
  * The cursor after more versions were written. Only safe when every version older than the
- * newest one written has been written too (the service returned them in ascending order).
+ * newest one written has been written too (the service returned them in ascending order), or
+ * up to `completeBefore` when a whole time window was read.
  */
-export function advance(cursor: Cursor, written: Iterable<{ id: string; updated: Instant }>): Cursor {
+export function advance(
+  cursor: Cursor,
+  written: Iterable<{ id: string; updated: Instant }>,
+  completeBefore?: Instant,
+): Cursor {
   let watermark = cursor.watermark;
+  // A window read to its end covers every version before its upper bound, written or not seen.
+  if (completeBefore !== undefined && completeBefore > watermark) watermark = completeBefore;
   const seen = new Set(cursor.seen);
   for (const { id, updated } of written) {
     if (updated > watermark) watermark = updated;

@@ -1,7 +1,17 @@
-export { CLOUD_ENDPOINTS, CLOUDS, joinUrl, normaliseBaseUrl } from "./clouds.ts";
-export type { Cloud, CloudEndpoints } from "./clouds.ts";
 export {
   APIS,
+  CLOUD_ENDPOINTS,
+  CLOUDS,
+  defaultScope,
+  endpointsFor,
+  joinUrl,
+  normaliseBaseUrl,
+  normaliseLoginUrl,
+  SIEM_REGIONAL_HOSTS,
+  tokenProtocolFor,
+} from "./clouds.ts";
+export type { Api, ApiEndpoints, Cloud, CloudEndpoints, TokenProtocol } from "./clouds.ts";
+export {
   AUTH_MODES,
   DEFAULT_LAG_SECONDS,
   DEFAULT_LOOKBACK_DAYS,
@@ -9,5 +19,6 @@ export {
   DEFAULT_SOURCETYPE,
   MAX_PAGE_SIZE,
   parseInputConfig,
+  SOURCETYPES,
 } from "./input-config.ts";
-export type { Api, AuthMode, InputConfig } from "./input-config.ts";
+export type { AuthMode, InputConfig } from "./input-config.ts";

@@ -1,10 +1,15 @@
 import { AddonError } from "../errors.ts";
 import { type Instant, instantFromMs, parseInstant } from "../checkpoint/instant.ts";
 import type { ParamValue } from "../protocol/input-definition.ts";
-import { CLOUD_ENDPOINTS, CLOUDS, type Cloud, normaliseBaseUrl } from "./clouds.ts";
+import {
+  type Api,
+  APIS,
+  CLOUDS,
+  type Cloud,
+  endpointsFor,
+  normaliseBaseUrl,
+} from "./clouds.ts";
 
-export const APIS = ["mde"] as const;
-export type Api = (typeof APIS)[number];
 
 /** app_only: client credentials after admin consent; delegated: a customer refresh token. */
 export const AUTH_MODES = ["app_only", "delegated"] as const;
@@ -27,6 +32,8 @@ export interface InputConfig {
   pageSize: number;
   /** `$expand=evidence` (MDE). */
   evidence: boolean;
+  /** Graph: the Defender products whose alerts are collected (`serviceSource` values). */
+  serviceSources: string[];
   /** Extra OData `$filter` clauses from the severity, status and filter parameters. */
   filters: string[];
   /** How far each run reaches back before the checkpoint, for alerts that appear late. */
@@ -41,11 +48,37 @@ export const DEFAULT_PAGE_SIZE = 1000;
 export const MAX_PAGE_SIZE = 10_000; // "Maximum page size is 10,000" (microsoft-apis.md §2)
 export const DEFAULT_LOOKBACK_DAYS = 7;
 export const DEFAULT_SOURCETYPE = "ms:defender:atp:alerts";
+/** One sourcetype per API: MDE keeps the Splunk Add-on for Microsoft Security's. */
+export const SOURCETYPES: Record<Api, string> = {
+  mde: DEFAULT_SOURCETYPE,
+  graph: "ms:defender:graph:alerts",
+  siem: "ms:defender:siem:alerts",
+};
+// Graph serviceSource values of the Defender products (microsoft-apis.md §3).
+const SERVICE_SOURCES = [
+  "microsoftDefenderForEndpoint",
+  "microsoftDefenderForIdentity",
+  "microsoftDefenderForCloudApps",
+  "microsoftDefenderForOffice365",
+  "microsoft365Defender",
+  "azureAdIdentityProtection",
+  "microsoftAppGovernance",
+  "dataLossPrevention",
+  "microsoftDefenderForCloud",
+];
 export const DEFAULT_LAG_SECONDS = 300;
 
-// Documented enum values of the MDE alert resource (microsoft-apis.md §2).
-const SEVERITIES = ["UnSpecified", "Informational", "Low", "Medium", "High"];
-const STATUSES = ["Unknown", "New", "InProgress", "Resolved"];
+// Documented enum values of each alert resource (microsoft-apis.md §2 and §3).
+const SEVERITIES: Record<Api, string[]> = {
+  mde: ["UnSpecified", "Informational", "Low", "Medium", "High"],
+  graph: ["unknown", "informational", "low", "medium", "high"],
+  siem: [],
+};
+const STATUSES: Record<Api, string[]> = {
+  mde: ["Unknown", "New", "InProgress", "Resolved"],
+  graph: ["unknown", "new", "inProgress", "resolved"],
+  siem: [],
+};
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const ACCOUNT_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
@@ -98,7 +131,7 @@ export function parseInputConfig(
   const apiText = (text("api") ?? "mde").toLowerCase();
   const api = APIS.find((a) => a === apiText);
   if (api === undefined) {
-    problems.push(`api '${apiText}' is not supported: use mde`);
+    problems.push(`api '${apiText}' is not supported: use mde, graph or siem`);
   }
 
   const modeText = (text("auth_mode") ?? "app_only").toLowerCase();
@@ -107,11 +140,12 @@ export function parseInputConfig(
     problems.push(`auth_mode '${modeText}' is unknown: use app_only or delegated`);
   }
 
-  const endpoints = resolveEndpoints(cloud ?? "commercial", text, problems);
+  const endpoints = resolveEndpoints(cloud ?? "commercial", api ?? "mde", text, problems);
+  const serviceSources = parseServiceSources(text("service_sources"), problems);
   const startFrom = parseStartDate(text("start_date"), nowMs, problems);
   const pageSize = parsePageSize(text("page_size"), problems);
   const evidence = parseBoolean("evidence", text("evidence"), true, problems);
-  const filters = parseFilters(text, problems);
+  const filters = parseFilters(api ?? "mde", text, problems);
   const lagSeconds = parseWholeNumber("lag_seconds", text("lag_seconds"), DEFAULT_LAG_SECONDS, 0, 3600, problems);
   const interval = text("interval");
   const intervalSeconds = interval !== undefined && /^\d+(\.\d+)?$/.test(interval) ? Math.max(1, Number(interval)) : 300;
@@ -132,20 +166,22 @@ export function parseInputConfig(
     startFrom,
     pageSize,
     evidence,
+    serviceSources,
     filters,
     lagSeconds,
     intervalSeconds,
     index: text("index"),
-    sourcetype: text("sourcetype") ?? DEFAULT_SOURCETYPE,
+    sourcetype: text("sourcetype") ?? SOURCETYPES[api ?? "mde"],
   };
 }
 
 function resolveEndpoints(
   cloud: Cloud,
+  api: Api,
   text: (name: string) => string | undefined,
   problems: string[],
 ): Pick<InputConfig, "loginUrl" | "apiUrl" | "apiResource"> {
-  const defaults = cloud === "custom" ? undefined : CLOUD_ENDPOINTS[cloud];
+  const defaults = cloud === "custom" ? undefined : endpointsFor(cloud, api);
   const url = (name: string, fallback: string | undefined, suffixes: string[]): URL => {
     const raw = text(name) ?? fallback;
     if (raw === undefined) {
@@ -161,8 +197,11 @@ function resolveEndpoints(
   };
 
   const loginUrl = url("login_url", defaults?.loginUrl, ["/oauth2/v2.0/token"]);
-  const apiUrl = url("api_url", defaults?.mdeApiUrl, ["/api/alerts", "/api/v1.0/alerts", "/api"]);
-  const resource = text("api_resource") ?? defaults?.mdeResource ?? CLOUD_ENDPOINTS.commercial.mdeResource;
+  const suffixes = api === "graph"
+    ? ["/v1.0/security/alerts_v2", "/v1.0/security", "/v1.0"]
+    : ["/api/alerts", "/api/v1.0/alerts", "/api"];
+  const apiUrl = url("api_url", defaults?.apiUrl, suffixes);
+  const resource = text("api_resource") ?? defaults?.resource ?? endpointsFor("commercial", api).resource;
   const normalisedResource = normaliseBaseUrl(resource, ["/.default"]);
   if (typeof normalisedResource === "string") problems.push(`api_resource: ${normalisedResource}`);
   const apiResource =
@@ -185,6 +224,20 @@ function parseStartDate(raw: string | undefined, nowMs: number, problems: string
     problems.push(`start_date '${raw}' is in the future: use today or an earlier date`);
   }
   return instant;
+}
+
+function parseServiceSources(raw: string | undefined, problems: string[]): string[] {
+  if (raw === undefined) return ["microsoftDefenderForEndpoint"];
+  if (raw.trim() === "*") return [];
+  const values = raw.split(",").map((v) => v.trim()).filter((v) => v !== "");
+  const canonical = values.map((v) => SERVICE_SOURCES.find((s) => s.toLowerCase() === v.toLowerCase()));
+  if (values.length === 0 || canonical.some((v) => v === undefined)) {
+    problems.push(
+      `service_sources '${raw}' has unknown values: use * or one or more of ${SERVICE_SOURCES.join(", ")}`,
+    );
+    return ["microsoftDefenderForEndpoint"];
+  }
+  return canonical as string[];
 }
 
 function parseBoolean(name: string, raw: string | undefined, fallback: boolean, problems: string[]): boolean {
@@ -214,8 +267,18 @@ function parseWholeNumber(
 }
 
 /** severity and status become `eq` clauses joined by `or`; filter is extra OData, kept as is. */
-function parseFilters(text: (name: string) => string | undefined, problems: string[]): string[] {
+function parseFilters(
+  api: Api,
+  text: (name: string) => string | undefined,
+  problems: string[],
+): string[] {
   const filters: string[] = [];
+  if (api === "siem") {
+    for (const name of ["severity", "status", "filter"]) {
+      if (text(name) !== undefined) problems.push(`${name} is not supported by the legacy SIEM API: remove it`);
+    }
+    return filters;
+  }
   const enumFilter = (name: string, field: string, allowed: string[]): void => {
     const raw = text(name);
     if (raw === undefined) return;
@@ -228,11 +291,11 @@ function parseFilters(text: (name: string) => string | undefined, problems: stri
     }
     filters.push(canonical.map((v) => `${field} eq '${v}'`).join(" or "));
   };
-  enumFilter("severity", "severity", SEVERITIES);
-  enumFilter("status", "status", STATUSES);
+  enumFilter("severity", "severity", SEVERITIES[api]);
+  enumFilter("status", "status", STATUSES[api]);
   const extra = text("filter");
   if (extra !== undefined) {
-    if (/[\u0000-\u001f]/.test(extra) || /\$\w+=/.test(extra) || /\blastUpdateTime\b/i.test(extra)) {
+    if (/[\u0000-\u001f]/.test(extra) || /\$\w+=/.test(extra) || /\blastUpdate(Date)?Time\b/i.test(extra)) {
       problems.push(
         "filter must be a plain OData $filter expression without query options or lastUpdateTime " +
           "(the input manages lastUpdateTime itself), e.g. category eq 'Malware'",

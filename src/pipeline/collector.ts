@@ -84,6 +84,13 @@ export function createCollector(deps: {
       return cursor;
     },
 
+    /** The cursor after a window ending at `completeBefore` was read whole, in any order. */
+    cursorAfterWindow(completeBefore: Instant): Cursor {
+      cursor = advance(cursor, pendingAdvance, completeBefore);
+      pendingAdvance.length = 0;
+      return cursor;
+    },
+
     /** The cursor after the whole query was read, whatever the order. */
     finalCursor(): Cursor {
       if (pendingAdvance.length > 0) {

@@ -11,8 +11,13 @@ import { parseInputConfig } from "../config/index.ts";
 import type { HttpClient } from "../http/index.ts";
 import type { Logger } from "../log/index.ts";
 import type { EventWriter, Stanza } from "../protocol/index.ts";
+import { createGraphAlertsSource } from "../sources/graph/index.ts";
 import { createMdeAlertsSource } from "../sources/mde/index.ts";
-import { callsPerRun, createPacer } from "../sources/pacer.ts";
+import { callsPerRun, createPacer, type Pacer } from "../sources/pacer.ts";
+import { createSiemAlertsSource } from "../sources/siem/index.ts";
+import type { AlertsSource } from "../sources/types.ts";
+import type { TokenProvider } from "../auth/index.ts";
+import type { InputConfig } from "../config/index.ts";
 import { createKvCollection, type PasswordStore, type SplunkdClient } from "../splunkd/index.ts";
 import { createCollector } from "./collector.ts";
 
@@ -41,9 +46,14 @@ export interface RunSummary {
   stoppedBy: "signal" | "budget" | undefined;
 }
 
-// The documented limits of the MDE alerts API: 100 calls a minute, 1,500 an hour per tenant.
-const MDE_MIN_INTERVAL_MS = 600;
-const MDE_CALLS_PER_HOUR = 1500;
+// Documented rate limits per tenant (microsoft-apis.md §2, §3): MDE 100 calls a minute and
+// 1,500 an hour; Graph /security 150 a minute per app per tenant. The legacy SIEM API documents
+// none; it is paced like MDE.
+const RATE_LIMITS: Record<InputConfig["api"], { minIntervalMs: number; perHour: number }> = {
+  mde: { minIntervalMs: 600, perHour: 1500 },
+  graph: { minIntervalMs: 400, perHour: 9000 },
+  siem: { minIntervalMs: 600, perHour: 1500 },
+};
 
 /**
  * One run of one input (one customer tenant): load its checkpoint, get a token, read the alerts
@@ -81,23 +91,15 @@ export async function runInput(stanza: Stanza, deps: RunDeps): Promise<RunSummar
     resource: config.apiResource,
     http: deps.http,
   });
+  const limits = RATE_LIMITS[config.api];
   const pacer = createPacer({
-    minIntervalMs: MDE_MIN_INTERVAL_MS,
+    minIntervalMs: limits.minIntervalMs,
     burst: 10,
-    maxCalls: callsPerRun(MDE_CALLS_PER_HOUR, config.intervalSeconds),
+    maxCalls: callsPerRun(limits.perHour, config.intervalSeconds),
     nowMs: deps.nowMs,
     sleep: deps.sleep,
   });
-  const source = createMdeAlertsSource({
-    http: deps.http,
-    tokens,
-    apiUrl: config.apiUrl,
-    query: { pageSize: config.pageSize, evidence: config.evidence, filters: config.filters },
-    tenantId: config.tenantId,
-    logger,
-    sleep: deps.sleep,
-    pacer,
-  });
+  const source = createSource(config, { tokens, pacer, logger, deps });
 
   const collector = createCollector({ stanza, config, initial, writer: deps.writer, logger });
   let alertsTotal = saved?.alertsTotal ?? 0;
@@ -117,7 +119,8 @@ export async function runInput(stanza: Stanza, deps: RunDeps): Promise<RunSummar
 
   const result = await source.collect(queryFrom(initial), {
     onAlert: (record) => collector.onAlert(record),
-    onPageEnd: () => save(collector.cursorToSave()),
+    onPageEnd: (completeBefore) =>
+      save(completeBefore === undefined ? collector.cursorToSave() : collector.cursorAfterWindow(completeBefore)),
     stopping: deps.stopping,
     signal: deps.signal,
   });
@@ -149,4 +152,37 @@ export async function runInput(stanza: Stanza, deps: RunDeps): Promise<RunSummar
     bytes: result.bytes,
     stoppedBy: result.stoppedBy,
   };
+}
+
+/** The source of the input's API. */
+function createSource(
+  config: InputConfig,
+  parts: { tokens: TokenProvider; pacer: Pacer; logger: Logger; deps: RunDeps },
+): AlertsSource {
+  const { tokens, pacer, logger, deps } = parts;
+  const common = {
+    http: deps.http,
+    tokens,
+    apiUrl: config.apiUrl,
+    tenantId: config.tenantId,
+    logger,
+    sleep: deps.sleep,
+    pacer,
+  };
+  if (config.api === "graph") {
+    return createGraphAlertsSource({
+      ...common,
+      pageSize: config.pageSize,
+      serviceSources: config.serviceSources,
+      filters: config.filters,
+      nowMs: deps.nowMs,
+    });
+  }
+  if (config.api === "siem") {
+    return createSiemAlertsSource({ ...common, pageSize: config.pageSize, nowMs: deps.nowMs });
+  }
+  return createMdeAlertsSource({
+    ...common,
+    query: { pageSize: config.pageSize, evidence: config.evidence, filters: config.filters },
+  });
 }

@@ -27,7 +27,14 @@ export const DEFENDER_ALERTS_SCHEME: Scheme = {
     {
       name: "api",
       title: "API",
-      description: "mde (the Defender for Endpoint alerts API). Default: mde.",
+      description:
+        "mde (Defender for Endpoint alerts API), graph (Microsoft Graph security alerts_v2) or " +
+        "siem (legacy SIEM API, deprecated). Default: mde.",
+    },
+    {
+      name: "auth_mode",
+      title: "Authentication mode",
+      description: "app_only (admin consent, client credentials) or delegated. Default: app_only.",
     },
     {
       name: "login_url",
@@ -52,7 +59,39 @@ export const DEFENDER_ALERTS_SCHEME: Scheme = {
     {
       name: "page_size",
       title: "Page size",
-      description: "Alerts per API call, 1 to 10000. Default: 1000.",
+      description: "Alerts per API call, 1 to 10000 (Graph reads at most 1000). Default: 1000.",
+      dataType: "number",
+    },
+    {
+      name: "evidence",
+      title: "Evidence",
+      description: "Include each alert's evidence (MDE $expand=evidence). Default: true.",
+    },
+    {
+      name: "severity",
+      title: "Severities",
+      description: "Only these severities, comma-separated (e.g. High,Medium). Default: all.",
+    },
+    {
+      name: "status",
+      title: "Statuses",
+      description: "Only these statuses, comma-separated (e.g. New,InProgress). Default: all.",
+    },
+    {
+      name: "filter",
+      title: "Extra OData filter",
+      description: "An extra OData $filter expression, e.g. category eq 'Malware'.",
+    },
+    {
+      name: "service_sources",
+      title: "Graph service sources",
+      description: "Graph only: Defender products to collect, comma-separated, or *. " +
+        "Default: microsoftDefenderForEndpoint.",
+    },
+    {
+      name: "lag_seconds",
+      title: "Late-arrival window",
+      description: "Seconds each run reaches back for alerts that appear late, 0 to 3600. Default: 300.",
       dataType: "number",
     },
   ],

@@ -14,8 +14,12 @@ export interface CollectHooks {
   /** Called for each alert as it streams in; may be called again for the same alert when a page
    * is retried, so the receiver de-duplicates. */
   onAlert(record: AlertRecord): void;
-  /** Called after each complete page, before the next request. */
-  onPageEnd(): Promise<void>;
+  /**
+   * Called after each complete page, before the next request. `completeBefore`, when given,
+   * says that every alert version updated before that instant has now been handed over (a
+   * window source reached the end of a window), whatever the order it came in.
+   */
+  onPageEnd(completeBefore?: Instant): Promise<void>;
   /** True once splunkd asked the input to stop. */
   stopping(): boolean;
   /** Aborts the request in flight when splunkd asks the input to stop. */

@@ -54,7 +54,7 @@ describe("input configuration", () => {
     ["missing account", { tenant_id: TENANT }, /account is required/],
     ["bad account", { ...base, account: "a b" }, /account 'a b' is not a valid account name/],
     ["unknown cloud", { ...base, cloud: "china" }, /cloud 'china' is unknown: use one of commercial, gcc, gcc_high, dod, custom/],
-    ["unsupported api", { ...base, api: "siem" }, /api 'siem' is not supported/],
+    ["unsupported api", { ...base, api: "incidents" }, /api 'incidents' is not supported: use mde, graph or siem/],
     ["custom without URLs", { ...base, cloud: "custom" }, /login_url is required when cloud is custom.*api_url is required/],
     ["plain http", { ...base, cloud: "custom", login_url: "http://x", api_url: "https://y" }, /login_url: 'http:\/\/x' must start with https:\/\//],
     ["future start", { ...base, start_date: "2027-01-01" }, /start_date '2027-01-01' is in the future/],
@@ -71,6 +71,60 @@ describe("input configuration", () => {
         assert.match(error.message, message);
         return true;
       });
+    });
+  }
+
+  it("reads the source options", () => {
+    const config = parseInputConfig("x", {
+      ...base,
+      evidence: "false",
+      severity: "high, Medium",
+      status: "new",
+      filter: "category eq 'Malware'",
+      lag_seconds: "60",
+      interval: "120",
+    }, NOW);
+    assert.equal(config.evidence, false);
+    assert.deepEqual(config.filters, [
+      "severity eq 'High' or severity eq 'Medium'",
+      "status eq 'New'",
+      "category eq 'Malware'",
+    ]);
+    assert.equal(config.lagSeconds, 60);
+    assert.equal(config.intervalSeconds, 120);
+    assert.equal(parseInputConfig("x", { ...base, interval: "*/5 * * * *" }, NOW).intervalSeconds, 300);
+  });
+
+  it("wires Graph and the legacy SIEM API from the cloud table, each with its sourcetype", () => {
+    const graph = parseInputConfig("x", { ...base, api: "graph", cloud: "gcc_high", severity: "High" }, NOW);
+    assert.deepEqual([graph.apiUrl.href, graph.apiResource, graph.loginUrl.href, graph.sourcetype], [
+      "https://graph.microsoft.us/", "https://graph.microsoft.us", "https://login.microsoftonline.us/", "ms:defender:graph:alerts",
+    ]);
+    assert.deepEqual(graph.filters, ["severity eq 'high'"]);
+    assert.deepEqual(graph.serviceSources, ["microsoftDefenderForEndpoint"]);
+    const all = parseInputConfig("x", { ...base, api: "graph", service_sources: "*" }, NOW);
+    assert.deepEqual(all.serviceSources, []);
+    const siem = parseInputConfig("x", { ...base, api: "siem" }, NOW);
+    assert.deepEqual([siem.apiUrl.href, siem.apiResource, siem.sourcetype], [
+      "https://wdatp-alertexporter-us.windows.com/", "https://graph.windows.net", "ms:defender:siem:alerts",
+    ]);
+    const pasted = parseInputConfig("x", { ...base, api: "graph", api_url: "https://graph.microsoft.com/v1.0/security/alerts_v2" }, NOW);
+    assert.equal(pasted.apiUrl.href, "https://graph.microsoft.com/");
+  });
+
+  const moreInvalid: [string, Record<string, string>, RegExp][] = [
+    ["an unknown severity", { severity: "Severe" }, /severity 'Severe' has unknown values: use one or more of UnSpecified, Informational, Low, Medium, High/],
+    ["a filter with query options", { filter: "x eq 1&$top=5" }, /filter must be a plain OData \$filter expression/],
+    ["a filter on the cursor field", { filter: "lastUpdateTime gt 2020-01-01T00:00:00Z" }, /the input manages lastUpdateTime itself/],
+    ["a bad boolean", { evidence: "maybe" }, /evidence 'maybe' is not a boolean/],
+    ["a lag out of range", { lag_seconds: "7200" }, /lag_seconds '7200' is out of range: use a whole number from 0 to 3600/],
+    ["filters on the SIEM API", { api: "siem", status: "New" }, /status is not supported by the legacy SIEM API/],
+    ["an unknown service source", { api: "graph", service_sources: "defenderForToasters" }, /service_sources 'defenderForToasters' has unknown values/],
+    ["an unknown auth mode", { auth_mode: "magic" }, /auth_mode 'magic' is unknown: use app_only or delegated/],
+  ];
+  for (const [name, params, message] of moreInvalid) {
+    it(`rejects ${name}`, () => {
+      assert.throws(() => parseInputConfig("contoso", { ...base, ...params }, NOW), message);
     });
   }
 

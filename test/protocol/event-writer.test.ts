@@ -97,7 +97,11 @@ describe("scheme", () => {
     assert.equal(parsed.scheme.use_single_instance, false);
     assert.deepEqual(
       parsed.scheme.endpoint.args.arg.map((a) => a["@_name"]),
-      ["tenant_id", "account", "cloud", "api", "login_url", "api_url", "api_resource", "start_date", "page_size"],
+      [
+        "tenant_id", "account", "cloud", "api", "auth_mode", "login_url", "api_url", "api_resource",
+        "start_date", "page_size", "evidence", "severity", "status", "filter", "service_sources",
+        "lag_seconds",
+      ],
     );
   });
 

@@ -1,0 +1,106 @@
+import { formatInstant, instantFromMs, type Instant } from "../../checkpoint/index.ts";
+import { joinUrl } from "../../config/index.ts";
+import { AddonError } from "../../errors.ts";
+import type { TokenProvider } from "../../auth/index.ts";
+import type { HttpClient, HttpResponse } from "../../http/index.ts";
+import type { Logger } from "../../log/index.ts";
+import { createPageRequester } from "../fetch-page.ts";
+import { apiError } from "../mde/responses.ts";
+import type { Pacer } from "../pacer.ts";
+import { readRecord } from "../records.ts";
+import type { AlertRecord, AlertsSource, CollectResult } from "../types.ts";
+import { createWindowSizer, MIN_WINDOW } from "../windows.ts";
+
+/**
+ * The legacy SIEM exporter API (`GET /api/alerts?sinceTimeUtc&untilTimeUtc`), which Microsoft's
+ * MSSP guide still describes: a bare JSON array of detections (several per alert, each with its
+ * own `FullId`), filtered on `LastProcessedTimeUtc`, with no paging. The source reads closed
+ * windows sized to about a page and reports each complete. The API is deprecated and may be
+ * turned off; an answer that says so becomes API_RETIRED, naming the replacement.
+ *
+ * @throws AddonError API_RETIRED, API_* (after bounded retries), AUTH_*
+ */
+export function createSiemAlertsSource(deps: {
+  http: HttpClient;
+  tokens: TokenProvider;
+  apiUrl: URL;
+  pageSize: number;
+  tenantId: string;
+  logger: Logger;
+  nowMs: () => number;
+  sleep: (ms: number) => Promise<void>;
+  pacer: Pacer;
+}): AlertsSource {
+  const windowUrl = (from: Instant, to: Instant): URL => {
+    const url = joinUrl(deps.apiUrl, "/api/alerts");
+    url.search = `?sinceTimeUtc=${encodeURIComponent(formatInstant(from))}&untilTimeUtc=${encodeURIComponent(formatInstant(to))}`;
+    return url;
+  };
+
+  return {
+    async collect(from, hooks) {
+      const result: CollectResult = { pages: 0, calls: 0, bytes: 0, stoppedBy: undefined };
+      let budgetUsed = false;
+      const requester = createPageRequester({
+        http: deps.http,
+        tokens: deps.tokens,
+        shape: "array",
+        tenantId: deps.tenantId,
+        logger: deps.logger,
+        sleep: deps.sleep,
+        signal: hooks.signal,
+        beforeCall: async () => {
+          if (!(await deps.pacer.take())) {
+            budgetUsed = true;
+            throw new Error("budget");
+          }
+        },
+        toError: siemError,
+      });
+      const sizer = createWindowSizer();
+      const now = instantFromMs(deps.nowMs());
+      const finish = (why: CollectResult["stoppedBy"]): CollectResult => ({ ...result, calls: deps.pacer.calls, stoppedBy: why });
+
+      let start = from;
+      try {
+        while (start < now) {
+          if (hooks.stopping()) return finish("signal");
+          const end = start + sizer.size > now ? now : start + sizer.size;
+          const records: AlertRecord[] = [];
+          const page = await requester.fetch(windowUrl(start, end), (raw) => {
+            records.push(readRecord(raw, "FullId", "LastProcessedTimeUtc"));
+          });
+          result.pages += 1;
+          result.bytes += page.chars;
+          sizer.observe(records.length, deps.pageSize);
+          if (records.length > deps.pageSize * 2 && end - start > MIN_WINDOW) continue;
+          for (const record of records) hooks.onAlert(record);
+          await hooks.onPageEnd(end);
+          start = end;
+        }
+      } catch (error) {
+        if (budgetUsed) return finish("budget");
+        if (hooks.signal.aborted) return finish("signal");
+        throw error;
+      }
+      return finish(undefined);
+    },
+  };
+}
+
+/**
+ * The SIEM API's errors. 404 and 410 mean the endpoint is gone: Microsoft deprecated the API on
+ * 31 December 2023 and may turn it off without notice (microsoft-apis.md §1).
+ */
+function siemError(res: HttpResponse, tenantId: string, scope: string): AddonError {
+  if (res.status === 404 || res.status === 410) {
+    return new AddonError(
+      "API_RETIRED",
+      `The legacy SIEM API answered HTTP ${res.status} for tenant ${tenantId}: it has been retired ` +
+        "or the URL is wrong. Microsoft's replacement is Microsoft Graph security alerts_v2: set " +
+        "the input's api to graph",
+      { tenant_id: tenantId, status: res.status },
+    );
+  }
+  return apiError(res, tenantId, scope);
+}

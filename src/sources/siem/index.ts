@@ -1,0 +1,1 @@
+export { createSiemAlertsSource } from "./alerts-source.ts";

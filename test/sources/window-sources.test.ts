@@ -1,0 +1,138 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+
+import { formatInstant, type Instant, parseInstant } from "../../src/checkpoint/index.ts";
+import type { HttpClient, HttpResponse } from "../../src/http/index.ts";
+import { createLogger, Secret } from "../../src/log/index.ts";
+import { createGraphAlertsSource } from "../../src/sources/graph/index.ts";
+import { createPacer } from "../../src/sources/pacer.ts";
+import { createSiemAlertsSource } from "../../src/sources/siem/index.ts";
+import type { AlertsSource } from "../../src/sources/types.ts";
+import { createFakeHttp } from "../support/fake-http.ts";
+
+const NOW = Date.parse("2024-01-01T06:00:00Z");
+const FROM = parseInstant("2024-01-01T00:00:00Z") as Instant;
+const json = (body: unknown): HttpResponse => ({ status: 200, headers: {}, body: JSON.stringify(body) });
+const common = (http: HttpClient) => {
+  let clock = NOW;
+  const sleep = async (ms: number) => {
+    clock += ms;
+  };
+  return {
+    http,
+    tokens: { scope: "x/.default", getToken: async () => new Secret("tok") },
+    tenantId: "t1",
+    logger: createLogger({ write: () => {} }),
+    nowMs: () => NOW,
+    sleep,
+    pacer: createPacer({ minIntervalMs: 0, burst: 100, maxCalls: 100, nowMs: () => clock, sleep }),
+  };
+};
+
+async function run(source: AlertsSource) {
+  const ids: (string | undefined)[] = [];
+  const completes: (Instant | undefined)[] = [];
+  const result = await source.collect(FROM, {
+    onAlert: (r) => ids.push(r.id),
+    onPageEnd: async (complete) => {
+      completes.push(complete);
+    },
+    stopping: () => false,
+    signal: new AbortController().signal,
+  });
+  return { ids, completes, result };
+}
+
+const query = (url: URL | undefined) => decodeURIComponent(url?.search ?? "");
+
+describe("Graph alerts_v2 source", () => {
+  const graph = (http: HttpClient, pageSize = 2) =>
+    createGraphAlertsSource({
+      ...common(http),
+      apiUrl: new URL("https://graph.microsoft.com"),
+      pageSize,
+      serviceSources: ["microsoftDefenderForEndpoint"],
+      filters: ["severity eq 'high'"],
+    });
+
+  it("reads closed windows with $count, never $orderby, and reports each window complete", async () => {
+    const http = createFakeHttp([
+      json({ "@odata.count": 2, value: [{ id: "a", lastUpdateDateTime: "2024-01-01T00:30:00Z" }, { id: "b", lastUpdateDateTime: "2024-01-01T00:10:00Z" }] }),
+      json({ "@odata.count": 0, value: [] }),
+      json({ "@odata.count": 0, value: [] }),
+      json({ "@odata.count": 0, value: [] }),
+    ]);
+    const { ids, completes } = await run(graph(http));
+    assert.deepEqual(ids, ["a", "b"]);
+    assert.equal(
+      query(http.requests[0]?.url),
+      "?$filter=lastUpdateDateTime ge 2024-01-01T00:00:00.0000000Z and lastUpdateDateTime lt 2024-01-01T01:00:00.0000000Z " +
+        "and (serviceSource eq 'microsoftDefenderForEndpoint') and (severity eq 'high')&$top=2&$count=true",
+    );
+    assert.doesNotMatch(http.requests.map((r) => r.url.search).join(), /orderby/);
+    assert.equal(http.requests[0]?.headers?.["prefer"], "include-unknown-enum-members");
+    // Quiet windows double in size; the last one ends at "now", where the run stops.
+    assert.deepEqual(completes.map((c) => (c === undefined ? undefined : formatInstant(c))), [
+      "2024-01-01T01:00:00.0000000Z",
+      "2024-01-01T02:00:00.0000000Z",
+      "2024-01-01T04:00:00.0000000Z",
+      "2024-01-01T06:00:00.0000000Z",
+    ]);
+  });
+
+  it("shrinks a window that holds more than a page before writing any of it", async () => {
+    const http = createFakeHttp([
+      json({ "@odata.count": 8, value: [{ id: "x1", lastUpdateDateTime: "2024-01-01T00:50:00Z" }, { id: "x2", lastUpdateDateTime: "2024-01-01T00:40:00Z" }], "@odata.nextLink": "https://graph.microsoft.com/v1.0/security/alerts_v2?$skip=2" }),
+      json({ "@odata.count": 1, value: [{ id: "a", lastUpdateDateTime: "2024-01-01T00:05:00Z" }] }),
+      ...Array.from({ length: 12 }, () => json({ "@odata.count": 0, value: [] })),
+    ]);
+    const { ids } = await run(graph(http));
+    assert.deepEqual(ids, ["a"], "nothing of the oversized window was handed on");
+    const second = query(http.requests[1]?.url);
+    assert.match(second, /lastUpdateDateTime ge 2024-01-01T00:00:00\.0000000Z and lastUpdateDateTime lt 2024-01-01T00:07:30\.0000000Z/, "8 alerts for a page of 2: an eighth of the hour");
+  });
+
+  it("makes no call when the cursor is already at now", async () => {
+    const http = createFakeHttp([]);
+    const source = graph(http);
+    const result = await source.collect(parseInstant("2024-01-01T06:00:00Z") as Instant, {
+      onAlert: () => {},
+      onPageEnd: async () => {},
+      stopping: () => false,
+      signal: new AbortController().signal,
+    });
+    assert.equal(result.calls, 0);
+  });
+});
+
+describe("legacy SIEM source", () => {
+  const siem = (http: HttpClient) =>
+    createSiemAlertsSource({ ...common(http), apiUrl: new URL("https://wdatp-alertexporter-us.windows.com"), pageSize: 100 });
+
+  it("reads bare arrays by since/until windows, one record per detection", async () => {
+    const detection = (fullId: string, t: string) => ({ AlertId: "da1", FullId: fullId, LastProcessedTimeUtc: t });
+    const http = createFakeHttp([
+      json([detection("da1:a", "2024-01-01T00:10:00.1234567Z"), detection("da1:b", "2024-01-01T00:10:00.1234567Z")]),
+      json([]),
+      json([]),
+      json([]),
+    ]);
+    const { ids } = await run(siem(http));
+    assert.deepEqual(ids, ["da1:a", "da1:b"]);
+    assert.equal(
+      query(http.requests[0]?.url),
+      "?sinceTimeUtc=2024-01-01T00:00:00.0000000Z&untilTimeUtc=2024-01-01T01:00:00.0000000Z",
+    );
+  });
+
+  for (const status of [404, 410]) {
+    it(`says the API is retired and names the replacement on HTTP ${status}`, async () => {
+      const http = createFakeHttp([{ status, headers: {}, body: "" }]);
+      await assert.rejects(run(siem(http)), (error: Error & { code?: string }) => {
+        assert.equal(error.code, "API_RETIRED");
+        assert.match(error.message, /retired .*Microsoft Graph security alerts_v2: set the input's api to graph/);
+        return true;
+      });
+    });
+  }
+});
