@@ -1,6 +1,14 @@
-import { Agent, type Dispatcher, errors as undiciErrors, request } from "undici";
+import { Agent, type Dispatcher, errors as undiciErrors, ProxyAgent, request } from "undici";
 
 import { AddonError, type ErrorCode } from "../errors.ts";
+import {
+  describeProxy,
+  proxyAuthorization,
+  proxyFor,
+  proxyOrigin,
+  type ProxyEndpoint,
+  type ProxyPlan,
+} from "./proxy.ts";
 
 export interface HttpRequest {
   method: "GET" | "POST" | "DELETE";
@@ -45,31 +53,52 @@ export interface HttpClientOptions {
   /** The code a connection failure maps to: which peer could not be reached. */
   unreachableCode: ErrorCode;
   dispatcher?: Dispatcher;
+  /** Which proxy requests go through (see proxy.ts); every request is direct when absent. */
+  proxy?: ProxyPlan | undefined;
 }
 
 /**
  * A small HTTP client on undici: TLS verification always on, bounded timeouts, and transport
  * failures turned into AddonErrors that name the host, never the query or headers.
  *
+ * A request goes through the plan's proxy unless NO_PROXY exempts its host: undici's ProxyAgent
+ * opens the CONNECT tunnel (TLS to the proxy first for an `https:` proxy) and sends the
+ * credentials as `Proxy-Authorization`; the same trusted CAs check the proxy and the server.
+ *
  * @throws AddonError `unreachableCode` for connection failures and timeouts; TLS_UNTRUSTED for
- * certificate errors.
+ * certificate errors; through a proxy PROXY_UNREACHABLE, PROXY_AUTH_REFUSED (407),
+ * PROXY_DENIED (403) and PROXY_TLS_UNTRUSTED instead.
  */
 export function createHttpClient(opts: HttpClientOptions): HttpClient {
   const timeoutMs = opts.timeoutMs ?? 60_000;
-  const dispatcher =
+  const connectTimeoutMs = Math.min(timeoutMs, 30_000);
+  const tls = opts.ca === undefined ? {} : { ca: opts.ca };
+  const direct =
     opts.dispatcher ??
     new Agent({
       connect: {
-        ...(opts.ca === undefined ? {} : { ca: opts.ca }),
+        ...tls,
         ...(opts.relaxLoopbackNames === true ? { checkServerIdentity: loopbackIdentity } : {}),
       },
       headersTimeout: timeoutMs,
       bodyTimeout: timeoutMs,
-      connectTimeout: Math.min(timeoutMs, 30_000),
+      connectTimeout: connectTimeoutMs,
     });
+  // One tunnelling agent per client: a plan names one proxy.
+  let tunnel: ProxyAgent | undefined;
+  let closed: Promise<void> | undefined;
+  const route = (url: URL): { dispatcher: Dispatcher; fail: (error: unknown) => AddonError } => {
+    const proxy = opts.proxy === undefined ? undefined : proxyFor(opts.proxy, url);
+    if (proxy === undefined) {
+      return { dispatcher: direct, fail: (error) => transportError(error, url, opts.unreachableCode) };
+    }
+    tunnel ??= createTunnel(proxy, tls, timeoutMs, connectTimeoutMs);
+    return { dispatcher: tunnel, fail: (error) => proxyError(error, url, proxy, opts.unreachableCode) };
+  };
 
   return {
     async send(req) {
+      const { dispatcher, fail } = route(req.url);
       try {
         const res = await request(req.url, {
           method: req.method,
@@ -80,10 +109,11 @@ export function createHttpClient(opts: HttpClientOptions): HttpClient {
         const body = await res.body.text();
         return { status: res.statusCode, headers: flattenHeaders(res.headers), body };
       } catch (error) {
-        throw transportError(error, req.url, opts.unreachableCode);
+        throw fail(error);
       }
     },
     async open(req) {
+      const { dispatcher, fail } = route(req.url);
       let res: Dispatcher.ResponseData;
       try {
         res = await request(req.url, {
@@ -94,7 +124,7 @@ export function createHttpClient(opts: HttpClientOptions): HttpClient {
           ...(req.signal === undefined ? {} : { signal: req.signal }),
         });
       } catch (error) {
-        throw transportError(error, req.url, opts.unreachableCode);
+        throw fail(error);
       }
       const body = res.body;
       return {
@@ -108,7 +138,7 @@ export function createHttpClient(opts: HttpClientOptions): HttpClient {
               if (text !== "") yield text;
             }
           } catch (error) {
-            throw transportError(error, req.url, opts.unreachableCode);
+            throw fail(error);
           }
           const rest = decoder.decode();
           if (rest !== "") yield rest;
@@ -120,16 +150,38 @@ export function createHttpClient(opts: HttpClientOptions): HttpClient {
               if (text.length < maxChars) text += Buffer.from(chunk as Uint8Array).toString("utf8");
             }
           } catch (error) {
-            throw transportError(error, req.url, opts.unreachableCode);
+            throw fail(error);
           }
           return text.slice(0, maxChars);
         },
       };
     },
-    async close() {
-      await dispatcher.close();
+    close() {
+      closed ??= Promise.all([direct.close(), tunnel?.close()]).then(() => undefined);
+      return closed;
     },
   };
+}
+
+/**
+ * undici's ProxyAgent for one proxy. The proxy URL carries no credentials: they go only into
+ * the `Proxy-Authorization` header, so no URL, log line or error can show them.
+ */
+function createTunnel(
+  proxy: ProxyEndpoint,
+  tls: { ca?: string[] },
+  timeoutMs: number,
+  connectTimeoutMs: number,
+): ProxyAgent {
+  const token = proxyAuthorization(proxy);
+  return new ProxyAgent({
+    uri: proxyOrigin(proxy),
+    ...(token === undefined ? {} : { token }),
+    proxyTls: { ...tls, timeout: connectTimeoutMs },
+    requestTls: { ...tls, timeout: connectTimeoutMs },
+    headersTimeout: timeoutMs,
+    bodyTimeout: timeoutMs,
+  });
 }
 
 function loopbackIdentity(host: string, cert: { subject?: unknown }): Error | undefined {
@@ -148,7 +200,55 @@ function flattenHeaders(headers: Record<string, string | string[] | undefined>):
   return flat;
 }
 
-const TLS_CODES = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS|HOSTNAME|ALTNAME/;
+const TLS_CODES = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS|HOSTNAME|ALTNAME|ERR_SSL|PRX_TLS/;
+
+// Failures to open a connection. Through a proxy the only connection the add-on opens is the
+// one to the proxy: the proxy reports its own failures to reach a server as an HTTP status.
+const CONNECT_CODES = /^(ECONNREFUSED|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH|ETIMEDOUT|UND_ERR_CONNECT_TIMEOUT)$/;
+
+/** Maps a failure of a request that went through `proxy`; the message names the proxy, never its credentials. */
+function proxyError(error: unknown, url: URL, proxy: ProxyEndpoint, unreachable: ErrorCode): AddonError {
+  if (error instanceof AddonError) return error;
+  const host = url.host;
+  const via = describeProxy(proxy);
+  const details = { host, proxy: via };
+  // undici reports a refused CONNECT only in its message: "Proxy response (407) !== 200 …".
+  const message = error instanceof Error ? error.message : "";
+  const status = Number(/Proxy response \((\d{3})\)/.exec(message)?.[1] ?? 0);
+  if (status === 407) {
+    const why = proxy.username === undefined ? "asked for credentials and none are configured" :
+      `refused the credentials of ${proxy.username}`;
+    return new AddonError("PROXY_AUTH_REFUSED",
+      `The proxy ${via} ${why} (HTTP 407) for a connection to ${host}`, { ...details, status }, error);
+  }
+  if (status === 403) {
+    return new AddonError("PROXY_DENIED",
+      `The proxy ${via} does not allow connections to ${host} (HTTP 403)`, { ...details, status }, error);
+  }
+  if (status !== 0) {
+    return new AddonError(unreachable,
+      `Could not reach ${host} through the proxy ${via} (the proxy answered HTTP ${status})`,
+      { ...details, status, reason: `proxy HTTP ${status}` }, error);
+  }
+
+  const code = errorCode(error);
+  if (TLS_CODES.test(code)) {
+    return new AddonError("PROXY_TLS_UNTRUSTED",
+      `A certificate on the way to ${host} through the proxy ${via} was not trusted (${code}): ` +
+        (proxy.protocol === "https:" ? "the proxy's own, or " : "") +
+        "the one a TLS-inspecting proxy presents for the host",
+      { ...details, reason: code }, error);
+  }
+  const timedOut = code === "UND_ERR_CONNECT_TIMEOUT" || error instanceof undiciErrors.ConnectTimeoutError;
+  if (CONNECT_CODES.test(code) || timedOut) {
+    return new AddonError("PROXY_UNREACHABLE",
+      `Could not reach the proxy ${via} (${timedOut ? "timeout" : code})`,
+      { ...details, reason: timedOut ? "timeout" : code }, error);
+  }
+  const failure = transportError(error, url, unreachable);
+  return new AddonError(failure.code, `${failure.message} through the proxy ${via}`,
+    { ...failure.details, proxy: via }, error);
+}
 
 function transportError(error: unknown, url: URL, unreachable: ErrorCode): AddonError {
   if (error instanceof AddonError) return error;
