@@ -1,13 +1,10 @@
 // Responses the peer sends: the MDE error envelope and JSON bodies.
 
 import { randomUUID } from "node:crypto";
+import type { PeerResponse } from "../shared/peer-server.ts";
 
-/** A response computed by the peer, before any connection-level fault is applied. */
-export interface PeerResponse {
-  status: number;
-  headers: Record<string, string>;
-  body: string;
-}
+export { ODataQueryError } from "../shared/odata-filter.ts";
+export type { PeerResponse };
 
 // Assumption: the alerts API answers with the OData JSON media type and these parameters.
 export const ODATA_JSON =
@@ -26,17 +23,6 @@ const DEFAULT_CODES: Record<number, string> = {
   503: "ServiceUnavailable",
   504: "GatewayTimeout",
 };
-
-/** A query option the peer refuses; answered as 400 `ODataError` naming the option. */
-export class ODataQueryError extends Error {
-  constructor(
-    readonly option: string,
-    message: string,
-  ) {
-    super(message);
-    this.name = "ODataQueryError";
-  }
-}
 
 export function jsonResponse(
   status: number,

@@ -2,7 +2,10 @@
 // headers, odd bodies) and connection-level failures (reset, body cut mid-stream, a complete
 // response whose JSON is truncated).
 
+import type { ConnectionFaultKind } from "../shared/peer-server.ts";
 import { defaultErrorCode, errorResponse, jsonResponse, type PeerResponse } from "./errors.ts";
+
+export type { ConnectionFaultKind };
 
 /** What a fault's `match` sees of a request (already authenticated). */
 export interface FaultRequest {
@@ -24,14 +27,6 @@ export interface HttpFault extends FaultCommon {
   body?: unknown;
   headers?: Record<string, string>;
 }
-
-export type ConnectionFaultKind =
-  /** The socket is destroyed before any response byte. */
-  | "reset"
-  /** Headers and part of the body are sent, then the socket is destroyed. */
-  | "destroy-mid-body"
-  /** A complete HTTP response whose JSON body is cut in half (Content-Length matches). */
-  | "truncated-json";
 
 export interface ConnectionFault extends FaultCommon {
   connection: ConnectionFaultKind;

@@ -1,229 +1,42 @@
-// The `$filter` subset the MDE alerts API documents: comparisons on a fixed set of fields,
-// joined by `and` / `or`, with parentheses. DateTimeOffset literals are unquoted and compared
-// as exact instants; enum and string literals are single-quoted.
+// The `$filter` subset the MDE alerts API documents, on the shared OData filter parser
+// (../shared/odata-filter.ts): the filterable fields of an MDE alert and their types.
 
-import { ODataQueryError } from "./errors.ts";
-import { parseInstant } from "./timestamps.ts";
+import {
+  matchesFilter as matchesSchemaFilter,
+  parseFilter as parseSchemaFilter,
+  type FilterNode,
+  type FilterSchema,
+  type InstantReader,
+} from "../shared/odata-filter.ts";
 import { SEVERITIES, STATUSES } from "./types.ts";
 
-type FieldType = "DateTimeOffset" | "Int64" | "String" | "Enum";
-type Operator = "eq" | "ne" | "gt" | "ge" | "lt" | "le";
-type Literal =
-  | { type: "DateTimeOffset"; ticks: bigint }
-  | { type: "Int64"; value: number }
-  | { type: "String"; value: string }
-  | { type: "Null" };
+export type { FilterNode, InstantReader };
 
-export type FilterNode =
-  | { kind: "and" | "or"; left: FilterNode; right: FilterNode }
-  | { kind: "compare"; field: string; op: Operator; literal: Literal };
-
-const FIELDS: Record<string, { type: FieldType; values?: readonly string[] }> = {
-  lastUpdateTime: { type: "DateTimeOffset" },
-  alertCreationTime: { type: "DateTimeOffset" },
-  lastEventTime: { type: "DateTimeOffset" },
-  status: { type: "Enum", values: STATUSES },
-  severity: { type: "Enum", values: SEVERITIES },
-  category: { type: "String" },
-  detectionSource: { type: "String" },
-  incidentId: { type: "Int64" },
-  investigationId: { type: "Int64" },
-  id: { type: "String" },
-  assignedTo: { type: "String" },
+// The fields get-alerts.md documents as filterable, by their wire names.
+export const ALERT_FILTER: FilterSchema = {
+  entityType: "Alert",
+  fields: {
+    lastUpdateTime: { type: "DateTimeOffset" },
+    alertCreationTime: { type: "DateTimeOffset" },
+    lastEventTime: { type: "DateTimeOffset" },
+    status: { type: "Enum", values: STATUSES },
+    severity: { type: "Enum", values: SEVERITIES },
+    category: { type: "String" },
+    detectionSource: { type: "String" },
+    incidentId: { type: "Int64" },
+    investigationId: { type: "Int64" },
+    id: { type: "String" },
+    assignedTo: { type: "String" },
+  },
 };
-const OPERATORS = new Set<string>(["eq", "ne", "gt", "ge", "lt", "le"]);
-const OPERATOR_KINDS: Record<Operator, string> = { eq: "Equal", ne: "NotEqual",
-  gt: "GreaterThan", ge: "GreaterThanOrEqual", lt: "LessThan", le: "LessThanOrEqual" };
 
-interface Token { text: string; position: number; quoted: boolean }
-
-function tokenize(source: string): Token[] {
-  const tokens: Token[] = [];
-  let i = 0;
-  while (i < source.length) {
-    const ch = source[i] ?? "";
-    if (ch === " ") {
-      i += 1;
-    } else if (ch === "(" || ch === ")") {
-      tokens.push({ text: ch, position: i, quoted: false });
-      i += 1;
-    } else if (ch === "'") {
-      const end = closingQuote(source, i);
-      tokens.push({ text: source.slice(i + 1, end).replaceAll("''", "'"), position: i,
-        quoted: true });
-      i = end + 1;
-    } else {
-      const start = i;
-      while (i < source.length && !" ()'".includes(source[i] ?? " ")) i += 1;
-      tokens.push({ text: source.slice(start, i), position: start, quoted: false });
-    }
-  }
-  return tokens;
-}
-
-/** Index of the quote closing the string literal opened at `open` (`''` is an escape). */
-function closingQuote(source: string, open: number): number {
-  let j = open + 1;
-  for (;;) {
-    if (j >= source.length) throw syntax(source, open, "unterminated string literal");
-    if (source[j] === "'" && source[j + 1] === "'") j += 2;
-    else if (source[j] === "'") return j;
-    else j += 1;
-  }
-}
-
-function syntax(source: string, position: number, why: string): ODataQueryError {
-  return new ODataQueryError(
-    "$filter", `Syntax error at position ${position} in '${source}': ${why}.`);
-}
-
-/** Parses a `$filter` value. Throws ODataQueryError naming the offending part. */
+/** Parses an MDE `$filter` value. Throws ODataQueryError naming the offending part. */
 export function parseFilter(source: string): FilterNode {
-  const tokens = tokenize(source);
-  let index = 0;
-  const peek = (): Token | undefined => tokens[index];
-  const next = (what: string): Token => {
-    const token = tokens[index];
-    if (!token) throw syntax(source, source.length, `expected ${what}`);
-    index += 1;
-    return token;
-  };
-  // OData keywords are lower case; `AND` or `Eq` are syntax errors, as in the real parser.
-  const isWord = (token: Token | undefined, word: string): boolean =>
-    token !== undefined && !token.quoted && token.text === word;
-
-  const parseOr = (): FilterNode => {
-    let left = parseAnd();
-    while (isWord(peek(), "or")) {
-      index += 1;
-      left = { kind: "or", left, right: parseAnd() };
-    }
-    return left;
-  };
-  const parseAnd = (): FilterNode => {
-    let left = parsePrimary();
-    while (isWord(peek(), "and")) {
-      index += 1;
-      left = { kind: "and", left, right: parsePrimary() };
-    }
-    return left;
-  };
-  const parsePrimary = (): FilterNode => {
-    if (isWord(peek(), "(")) {
-      index += 1;
-      const inner = parseOr();
-      const close = next("')'");
-      if (!isWord(close, ")")) throw syntax(source, close.position, "expected ')'");
-      return inner;
-    }
-    return parseComparison();
-  };
-  const parseComparison = (): FilterNode => {
-    const name = next("a property name");
-    if (name.quoted || !/^[A-Za-z_]\w*$/.test(name.text)) {
-      throw syntax(source, name.position, "expected a property name");
-    }
-    // Assumption: `not`, `in`, lambda and functions (contains, startswith) are unsupported;
-    // the docs show only comparisons joined by `and`. `not` fails here as an unknown property.
-    const field = FIELDS[name.text];
-    // Assumption: property names are case-sensitive (OData default), so the docs' spelling
-    // `InvestigationId` is refused and only the wire name `investigationId` filters.
-    if (!field) {
-      throw new ODataQueryError("$filter",
-        `Could not find a filterable property named '${name.text}' on type 'Alert'.`);
-    }
-    const opToken = next("an operator");
-    if (opToken.quoted || !OPERATORS.has(opToken.text)) {
-      throw syntax(source, opToken.position, `'${opToken.text}' is not a supported operator`);
-    }
-    const op = opToken.text as Operator;
-    const literal = parseLiteral(source, next("a literal"));
-    checkTypes(name.text, field, op, literal);
-    return { kind: "compare", field: name.text, op, literal };
-  };
-
-  const tree = parseOr();
-  const rest = peek();
-  if (rest) throw syntax(source, rest.position, `unexpected '${rest.text}'`);
-  return tree;
+  return parseSchemaFilter(source, ALERT_FILTER);
 }
-
-function parseLiteral(source: string, token: Token): Literal {
-  if (token.quoted) return { type: "String", value: token.text };
-  if (token.text === "null") return { type: "Null" };
-  if (/^-?\d{1,15}$/.test(token.text)) return { type: "Int64", value: Number(token.text) };
-  if (/^\d{4}-/.test(token.text)) {
-    const ticks = parseInstant(token.text);
-    if (ticks === undefined) {
-      throw new ODataQueryError("$filter",
-        `The DateTimeOffset literal '${token.text}' is not valid.`);
-    }
-    return { type: "DateTimeOffset", ticks };
-  }
-  throw syntax(source, token.position, `'${token.text}' is not a valid literal`);
-}
-
-function checkTypes(
-  name: string,
-  field: { type: FieldType; values?: readonly string[] },
-  op: Operator,
-  literal: Literal,
-): void {
-  const ordering = op !== "eq" && op !== "ne";
-  if (literal.type === "Null") {
-    if (ordering) throw incompatible(name, field.type, "null", op);
-    return;
-  }
-  const expected = field.type === "Enum" ? "String" : field.type;
-  // Assumption: a quoted timestamp ('2024-01-01T00:00:00Z') is a type error, as in OData.
-  if (literal.type !== expected) throw incompatible(name, field.type, literal.type, op);
-  // Assumption: ordering operators on strings and enums are refused (strictest reading).
-  if (ordering && expected === "String") throw incompatible(name, field.type, "String", op);
-  if (field.values && literal.type === "String" && !field.values.includes(literal.value)) {
-    // Assumption: enum names are case-sensitive; 'new' is not 'New'.
-    throw new ODataQueryError("$filter",
-      `The value '${literal.value}' is not valid for property '${name}'. ` +
-        `Valid values: ${field.values.join(", ")}.`);
-  }
-}
-
-function incompatible(name: string, type: string, found: string, op: Operator): ODataQueryError {
-  return new ODataQueryError("$filter",
-    `A binary operator with incompatible types was detected. Found operand types ` +
-      `'Edm.${type}' (${name}) and '${found === "null" ? "null" : `Edm.${found}`}' ` +
-      `for operator kind '${OPERATOR_KINDS[op]}'.`);
-}
-
-/** Reads a stored timestamp field as an instant (null when absent or unparseable). */
-export type InstantReader = (alert: object, field: string) => bigint | null;
 
 /** Evaluates a parsed filter against one stored alert, as OData does (null never orders). */
 export function matchesFilter(node: FilterNode, alert: object, readInstant: InstantReader):
   boolean {
-  if (node.kind !== "compare") {
-    const left = matchesFilter(node.left, alert, readInstant);
-    // Short-circuit as OData does: `and` stops on false, `or` on true.
-    if (node.kind === "and" ? !left : left) return left;
-    return matchesFilter(node.right, alert, readInstant);
-  }
-
-  const { field, op, literal } = node;
-  const stored = FIELDS[field]?.type === "DateTimeOffset"
-    ? readInstant(alert, field)
-    : (alert as Record<string, unknown>)[field] ?? null;
-  // Assumption: string equality is case-sensitive (OData `eq`), e.g. for assignedTo.
-  if (literal.type === "Null") return op === "eq" ? stored === null : stored !== null;
-  if (stored === null) return op === "ne";
-
-  const wanted = literal.type === "DateTimeOffset" ? literal.ticks : literal.value;
-  if (typeof stored !== typeof wanted) return op === "ne";
-  const a = stored as bigint | number | string;
-  switch (op) {
-    case "eq": return a === wanted;
-    case "ne": return a !== wanted;
-    case "gt": return a > wanted;
-    case "ge": return a >= wanted;
-    case "lt": return a < wanted;
-    case "le": return a <= wanted;
-  }
+  return matchesSchemaFilter(node, alert, readInstant);
 }

@@ -1,6 +1,6 @@
 // Realistic, deterministic MDE alerts for one tenant, and the public sample pages read as is.
 
-import { readFileSync } from "node:fs";
+import { pageValue, readPublicSample } from "../shared/corpus.ts";
 import { ALERT_TEMPLATES, EXTRA_DETECTION_SOURCES } from "./catalog.ts";
 import { generateEvidence, type EvidenceContext } from "./evidence.ts";
 import { createRandom, hashString, type Random } from "./prng.ts";
@@ -141,25 +141,14 @@ function applyTies(random: Random, alerts: Alert[], updates: bigint[]): void {
   }
 }
 
-const CORPUS = new URL("../../../../shared/corpus/public/", import.meta.url);
-
 /**
  * Reads an MDE alert page (`{"@odata.context", "value": [...]}`) from
  * `../shared/corpus/public/` and returns its `value` untouched (older samples carry keys of
  * earlier schemas and lack some current ones). Throws if the file is not such a page.
  */
 export function loadPublicAlerts(file: string): Alert[] {
-  if (file.includes("/") || file.includes("\\")) {
-    throw new Error(`loadPublicAlerts takes a file name in the public corpus, got ${file}`);
-  }
-  const page: unknown = JSON.parse(readFileSync(new URL(file, CORPUS), "utf8"));
-  const value = typeof page === "object" && page !== null
-    ? (page as { value?: unknown }).value
-    : undefined;
-  if (!Array.isArray(value) || !value.every(isAlertLike)) {
-    throw new Error(`${file} is not an MDE alert page (value[] of alerts with id)`);
-  }
-  return value as Alert[];
+  return pageValue(readPublicSample(file), isAlertLike,
+    `${file} is not an MDE alert page (value[] of alerts with id)`) as Alert[];
 }
 
 function isAlertLike(item: unknown): boolean {

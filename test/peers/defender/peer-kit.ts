@@ -66,8 +66,10 @@ export interface ErrorBody {
 }
 
 export interface PeerClient {
-  send(method: string, url: string, token?: string): Promise<Reply>;
-  get(url: string, token?: string): Promise<Reply>;
+  /** `headers` are sent as given, next to `authorization` when a token is passed. */
+  send(method: string, url: string, token?: string, headers?: Record<string, string>):
+    Promise<Reply>;
+  get(url: string, token?: string, headers?: Record<string, string>): Promise<Reply>;
   /** GET that must answer 200; returns the parsed page. */
   page(url: string, token: string): Promise<AlertsPage>;
   /** Follows `@odata.nextLink` from `url` to the end; returns every alert and page count. */
@@ -77,12 +79,15 @@ export interface PeerClient {
 
 export function createPeerClient(tls: TestTls): PeerClient {
   const dispatcher = new Agent({ connect: { ca: tls.ca } });
-  const send = async (method: string, url: string, token?: string): Promise<Reply> => {
-    const headers: Record<string, string> = token ? { authorization: `Bearer ${token}` } : {};
+  const send = async (method: string, url: string, token?: string,
+    extra: Record<string, string> = {}): Promise<Reply> => {
+    const headers: Record<string, string> =
+      token ? { ...extra, authorization: `Bearer ${token}` } : extra;
     const res = await request(url, { dispatcher, headers, method });
     return { status: res.statusCode, headers: res.headers, text: await res.body.text() };
   };
-  const get = (url: string, token?: string): Promise<Reply> => send("GET", url, token);
+  const get = (url: string, token?: string, headers?: Record<string, string>): Promise<Reply> =>
+    send("GET", url, token, headers);
   const page = async (url: string, token: string): Promise<AlertsPage> => {
     const reply = await get(url, token);
     if (reply.status !== 200) throw new Error(`GET ${url}: ${reply.status} ${reply.text}`);

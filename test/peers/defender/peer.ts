@@ -1,26 +1,23 @@
 // The Defender for Endpoint alerts API stand-in: `GET /api/alerts` and `/api/v1.0/alerts`
 // over HTTPS on loopback, with token checks, the OData subset, paging, throttling and faults.
 
-import type { IncomingMessage, ServerResponse } from "node:http";
-import { createServer } from "node:https";
-import type { AddressInfo } from "node:net";
+import type { IncomingMessage } from "node:http";
 import type { TestTls } from "../../support/tls.ts";
-import { authenticate, MDE_RESOURCE, type VerifyToken } from "./auth.ts";
-import { errorResponse, jsonResponse, ODataQueryError, type PeerResponse } from "./errors.ts";
 import {
-  createFaultQueue,
-  faultResponse,
-  isConnectionFault,
-  type ConnectionFaultKind,
-  type DefenderFault,
-} from "./faults.ts";
-import type { InstantReader } from "./filter.ts";
+  startPeerServer,
+  type PeerOutcome,
+  type PeerRequestRecord,
+} from "../shared/peer-server.ts";
+import { createInstantReader } from "../shared/versioned-store.ts";
+import { authenticate, MDE_RESOURCE, type VerifyToken } from "./auth.ts";
+import { errorResponse, jsonResponse, ODataQueryError } from "./errors.ts";
+import { createFaultQueue, faultResponse, isConnectionFault, type DefenderFault } from
+  "./faults.ts";
 import { buildNextLink, renderPage, selectPage } from "./listing.ts";
 import { isKnownOption, parseAlertQuery } from "./query.ts";
 import { createRateLimiter, DEFAULT_RATE_LIMITS, quotaMessage, type RateLimits } from
   "./rate-limit.ts";
 import { createAlertStore } from "./store.ts";
-import { parseInstant } from "./timestamps.ts";
 import type { Alert } from "./types.ts";
 
 export interface DefenderPeerOptions {
@@ -35,16 +32,7 @@ export interface DefenderPeerOptions {
 }
 
 /** One served request. Never holds the token; values of unknown options are redacted. */
-export interface DefenderRequestRecord {
-  method: string;
-  path: string;
-  query: Record<string, string>;
-  tenant: string | null;
-  /** HTTP status sent; 0 when the connection was reset before a response. */
-  status: number;
-  /** `http` or the connection fault kind, when an injected fault answered. */
-  fault?: "http" | ConnectionFaultKind;
-}
+export type DefenderRequestRecord = PeerRequestRecord;
 
 export interface DefenderPeer {
   /** Origin, `https://127.0.0.1:PORT`. */
@@ -66,11 +54,6 @@ export interface DefenderPeer {
 // client that builds `/api/Alerts` or `/api/alerts/` should learn it here.
 const ROUTES = new Set(["/api/alerts", "/api/v1.0/alerts"]);
 
-interface Outcome {
-  response: PeerResponse;
-  connection?: ConnectionFaultKind;
-}
-
 /** Starts the peer on 127.0.0.1 with an ephemeral port. */
 export async function createDefenderPeer(opts: DefenderPeerOptions): Promise<DefenderPeer> {
   const now = opts.now ?? Date.now;
@@ -80,23 +63,11 @@ export async function createDefenderPeer(opts: DefenderPeerOptions): Promise<Def
   const limiter = opts.rateLimits === false
     ? null
     : createRateLimiter(opts.rateLimits ?? DEFAULT_RATE_LIMITS, now);
-  const requests: DefenderRequestRecord[] = [];
-  const instants = new WeakMap<object, Map<string, bigint | null>>();
+  const readInstant = createInstantReader();
   let origin = "";
 
-  // Stored alerts are never mutated (updates store new objects), so parsed times can be kept.
-  const readInstant: InstantReader = (alert, field) => {
-    let fields = instants.get(alert);
-    if (!fields) instants.set(alert, (fields = new Map()));
-    if (!fields.has(field)) {
-      const raw = (alert as Record<string, unknown>)[field];
-      fields.set(field, typeof raw === "string" ? parseInstant(raw) ?? null : null);
-    }
-    return fields.get(field) ?? null;
-  };
-
   async function respond(req: IncomingMessage, path: string, params: URLSearchParams,
-    record: DefenderRequestRecord): Promise<Outcome> {
+    record: DefenderRequestRecord): Promise<PeerOutcome> {
     if (!ROUTES.has(path)) {
       return { response: errorResponse(404, `Resource '${path}' was not found.`,
         "ResourceNotFound") };
@@ -145,45 +116,14 @@ export async function createDefenderPeer(opts: DefenderPeerOptions): Promise<Def
     }
   }
 
-  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const target = req.url ?? "/";
-    const mark = target.indexOf("?");
-    // The raw path is compared as is: `//api/alerts` or `/api/alerts/` are different resources.
-    const path = mark === -1 ? target : target.slice(0, mark);
-    const params = new URLSearchParams(mark === -1 ? "" : target.slice(mark + 1));
-    const query: Record<string, string> = {};
-    for (const [name, value] of params) query[name] = isKnownOption(name) ? value : "[redacted]";
-    const record: DefenderRequestRecord =
-      { method: req.method ?? "", path, query, tenant: null, status: 0 };
-
-    let outcome: Outcome;
-    try {
-      outcome = await respond(req, path, params, record);
-    } catch (error) {
-      const reason = error instanceof Error ? error.message : String(error);
-      outcome = { response: errorResponse(500, `Peer failure: ${reason}`) };
-    }
-    record.status = outcome.connection === "reset" ? 0 : outcome.response.status;
-    requests.push(record);
-    deliver(req, res, outcome);
-  }
-
-  const server = createServer({ key: opts.tls.key, cert: opts.tls.cert }, (req, res) => {
-    void handle(req, res);
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => resolve());
-  });
-  origin = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const server = await startPeerServer({ tls: opts.tls, respond, isKnownParameter: isKnownOption,
+    internalError: (message) => errorResponse(500, message) });
+  origin = server.origin;
 
   return {
     url: origin,
-    requests,
-    close: () => new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    requests: server.requests,
+    close: () => server.close(),
     seed: (tenantId, alerts) => store.seed(tenantId, alerts),
     update: (tenantId, alertId, changes) => store.update(tenantId, alertId, changes),
     alerts: (tenantId) => store.alerts(tenantId),
@@ -193,26 +133,3 @@ export async function createDefenderPeer(opts: DefenderPeerOptions): Promise<Def
   };
 }
 
-function deliver(req: IncomingMessage, res: ServerResponse, outcome: Outcome): void {
-  const { response, connection } = outcome;
-  if (connection === "reset") {
-    req.socket.destroy();
-    return;
-  }
-  const headers: Record<string, string> = {};
-  for (const [name, value] of Object.entries(response.headers)) headers[name.toLowerCase()] = value;
-  const bytes = Buffer.from(response.body, "utf8");
-  const half = bytes.subarray(0, Math.floor(bytes.length / 2));
-
-  if (connection === "truncated-json") {
-    res.writeHead(response.status, { ...headers, "content-length": String(half.length) });
-    res.end(half);
-    return;
-  }
-  res.writeHead(response.status, { ...headers, "content-length": String(bytes.length) });
-  if (connection === "destroy-mid-body") {
-    res.write(half, () => res.destroy());
-    return;
-  }
-  res.end(bytes);
-}
