@@ -1,3 +1,27 @@
-export { accountSecretName, ACCOUNT_CONF, loadCredential, SECRET_REALM } from "./credentials.ts";
-export { createTokenProvider, mapAuthError } from "./token-provider.ts";
-export type { Credential, TokenProvider } from "./token-provider.ts";
+export {
+  ACCOUNT_CONF,
+  accountSecretName,
+  appCredentialOf,
+  credentialFingerprint,
+  CREDENTIAL_TYPES,
+  loadAppCredential,
+  loadCredential,
+  SECRET_REALM,
+  secretNames,
+} from "./credentials.ts";
+export type { AppCredential, Credential, CredentialType, DelegatedCredential } from "./credentials.ts";
+export { checkCertificateCredential } from "./certificate.ts";
+export { createClientAssertion } from "./client-assertion.ts";
+export { codeForRefusal, mapAuthError, readRefusal, refusalError } from "./entra-errors.ts";
+export type { EntraRefusal, GrantKind } from "./entra-errors.ts";
+export { adminConsentEndpoint, authorityUrl, authorizeEndpoint, tokenEndpoint } from "./entra-urls.ts";
+export { createLeaseStore, LEASE_COLLECTION } from "./lease.ts";
+export type { Lease, LeaseStore } from "./lease.ts";
+export { createOAuthClient } from "./oauth-client.ts";
+export type { DelegatedTokens, OAuthClient } from "./oauth-client.ts";
+export { CHUNK_SIZE, createSecretStore } from "./secret-store.ts";
+export type { SecretStore } from "./secret-store.ts";
+export { createTokenProvider } from "./token-provider.ts";
+export type { TokenProvider } from "./token-provider.ts";
+export { openTokenProvider } from "./tenant-tokens.ts";
+export type { TenantAccess } from "./tenant-tokens.ts";

@@ -1,6 +1,7 @@
 import type { INetworkModule, NetworkRequestOptions, NetworkResponse } from "@azure/msal-node";
 
 import type { AddonError } from "../errors.ts";
+import { readRefusal, type EntraRefusal } from "./entra-errors.ts";
 import type { HttpClient } from "../http/index.ts";
 
 /**
@@ -30,7 +31,7 @@ export function createMsalNetworkClient(http: HttpClient): INetworkModule & {
         ...(options?.body === undefined ? {} : { body: options.body }),
       });
       const body = parseBody<T>(res.body);
-      if (res.status >= 400) lastRefusal = readRefusal(res.status, body);
+      if (res.status >= 400) lastRefusal = readRefusal(res.status, body, res.headers);
       return { status: res.status, headers: res.headers, body };
     } catch (error) {
       lastError = error as AddonError;
@@ -43,27 +44,6 @@ export function createMsalNetworkClient(http: HttpClient): INetworkModule & {
     sendPostRequestAsync: (url, options) => send("POST", url, options),
     lastTransportError: () => lastError,
     lastRefusal: () => lastRefusal,
-  };
-}
-
-/** What Entra ID said when it refused a request (its error body), without any secret. */
-export interface EntraRefusal {
-  status: number;
-  error: string;
-  aadsts: string | undefined;
-  description: string;
-}
-
-function readRefusal(status: number, body: unknown): EntraRefusal {
-  const fields = typeof body === "object" && body !== null ? (body as Record<string, unknown>) : {};
-  const codes = fields["error_codes"];
-  const first = Array.isArray(codes) ? codes[0] : undefined;
-  const description = typeof fields["error_description"] === "string" ? fields["error_description"] : "";
-  return {
-    status,
-    error: typeof fields["error"] === "string" ? fields["error"] : `HTTP ${status}`,
-    aadsts: typeof first === "number" || typeof first === "string" ? String(first) : undefined,
-    description: description.split(/\r?\n/)[0] ?? "",
   };
 }
 

@@ -1,4 +1,4 @@
-import { loadCredential, createTokenProvider } from "../auth/index.ts";
+import { openTokenProvider } from "../auth/index.ts";
 import {
   CHECKPOINT_COLLECTION,
   type CheckpointDocument,
@@ -8,6 +8,7 @@ import {
   startCursor,
 } from "../checkpoint/index.ts";
 import { parseInputConfig } from "../config/index.ts";
+import { createRunHealth, type RunHealth } from "../health/index.ts";
 import type { HttpClient } from "../http/index.ts";
 import type { Logger } from "../log/index.ts";
 import type { EventWriter, Stanza } from "../protocol/index.ts";
@@ -65,6 +66,25 @@ const RATE_LIMITS: Record<InputConfig["api"], { minIntervalMs: number; perHour: 
 export async function runInput(stanza: Stanza, deps: RunDeps): Promise<RunSummary> {
   const config = parseInputConfig(stanza.inputName, stanza.params, deps.nowMs());
   const logger = deps.logger.child({ input: stanza.inputName, tenant_id: config.tenantId });
+  // The tenant's health record is written at the end of every run, success or failure.
+  const health = createRunHealth({ splunkd: deps.splunkd, input: config, nowMs: deps.nowMs, logger });
+  try {
+    const summary = await collectInput(stanza, config, logger, health, deps);
+    await health.succeeded(summary.events);
+    return summary;
+  } catch (error) {
+    await health.failed(error);
+    throw error;
+  }
+}
+
+async function collectInput(
+  stanza: Stanza,
+  config: InputConfig,
+  logger: Logger,
+  health: RunHealth,
+  deps: RunDeps,
+): Promise<RunSummary> {
   logger.info("run started", {
     api: config.api,
     cloud: config.cloud,
@@ -74,7 +94,9 @@ export async function runInput(stanza: Stanza, deps: RunDeps): Promise<RunSummar
     account: config.account,
   });
 
-  const credential = await loadCredential(deps.splunkd, deps.passwords, config.account);
+  // Loads the credential and checks the tenant is not paused after a dead credential.
+  const tokens = await openTokenProvider(config, { ...deps, logger }, (fingerprint) =>
+    health.guard(fingerprint));
   const lagTicks = BigInt(config.lagSeconds) * 10_000_000n;
   const checkpoints = createCheckpointStore({
     kv: createKvCollection<CheckpointDocument>(deps.splunkd, CHECKPOINT_COLLECTION),
@@ -84,13 +106,6 @@ export async function runInput(stanza: Stanza, deps: RunDeps): Promise<RunSummar
   });
   const saved = await checkpoints.load(stanza.inputName, lagTicks);
   const initial = saved?.cursor ?? startCursor(config.startFrom, lagTicks);
-  const tokens = createTokenProvider({
-    credential,
-    tenantId: config.tenantId,
-    loginUrl: config.loginUrl,
-    resource: config.apiResource,
-    http: deps.http,
-  });
   const limits = RATE_LIMITS[config.api];
   const pacer = createPacer({
     minIntervalMs: limits.minIntervalMs,
@@ -117,13 +132,23 @@ export async function runInput(stanza: Stanza, deps: RunDeps): Promise<RunSummar
     savedCursor = cursor;
   };
 
-  const result = await source.collect(queryFrom(initial), {
-    onAlert: (record) => collector.onAlert(record),
-    onPageEnd: (completeBefore) =>
-      save(completeBefore === undefined ? collector.cursorToSave() : collector.cursorAfterWindow(completeBefore)),
-    stopping: deps.stopping,
-    signal: deps.signal,
-  });
+  let result: Awaited<ReturnType<typeof source.collect>>;
+  try {
+    result = await source.collect(queryFrom(initial), {
+      onAlert: (record) => collector.onAlert(record),
+      onPageEnd: (completeBefore) =>
+        save(completeBefore === undefined ? collector.cursorToSave() : collector.cursorAfterWindow(completeBefore)),
+      stopping: deps.stopping,
+      signal: deps.signal,
+    });
+  } catch (error) {
+    // The events written before the failure are in splunkd; checkpoint the in-order part of
+    // them so the next run does not write them again. Best effort: the failure is what matters.
+    await save(collector.cursorToSave()).catch((saveError: unknown) => {
+      logger.warn("checkpoint not saved after the failure", { error: saveError });
+    });
+    throw error;
+  }
   // After the whole query, every version up to the newest is written, in order or not; after a
   // stop, only an in-order prefix is known to be complete.
   await save(result.stoppedBy === undefined ? collector.finalCursor() : collector.cursorToSave());
