@@ -63,10 +63,77 @@ export const aadsts = {
       "are expired. Visit the Azure portal to create new keys for your app: " +
       "https://aka.ms/NewClientSecret, or consider using certificate credentials for added " +
       "security: https://aka.ms/certCreds."),
-  // No certificate can be registered yet, so every assertion fails the key lookup.
   assertionKeyNotFound: () =>
     fail(401, "invalid_client", 700027, "Client assertion failed signature validation. " +
       "[Reason - The key was not found.]"),
+  assertionKeyExpired: () =>
+    fail(401, "invalid_client", 700027, "Client assertion failed signature validation. " +
+      "[Reason - The key used is expired.]"),
+  assertionSignature: () =>
+    fail(401, "invalid_client", 700027, "Client assertion contains an invalid signature. " +
+      "[Reason - The provided signature value did not match the expected signature value.]"),
+  // Assumption: the real codes for a wrong `aud`/`iss`/`alg` in an assertion are not in the
+  // reference; 700027 with a reason is the documented family for assertion refusals.
+  assertionClaims: (reason: string) =>
+    fail(401, "invalid_client", 700027, `Client assertion failed validation. [Reason - ${reason}]`),
+  assertionTime: () =>
+    fail(401, "invalid_client", 700024, "Client assertion is not within its valid time range."),
+  // Assumption: 50027 (InvalidJwtToken) for an assertion that is not a JWT at all.
+  assertionMalformed: () =>
+    fail(400, "invalid_request", 50027, "JWT token is invalid or malformed."),
+  crossOrigin: () =>
+    fail(400, "invalid_request", 9002326, "Cross-origin token redemption is permitted only " +
+      "for the 'Single-Page Application' client-type."),
+  // Assumption: an unknown, foreign or mismatched code or refresh token is answered with the
+  // generic invalid-grant code 70000.
+  grantInvalid: (what: string) =>
+    fail(400, "invalid_grant", 70000, `Provided grant is invalid or malformed. ${what}`),
+  codeRedeemed: () =>
+    fail(400, "invalid_grant", 54005, "OAuth2 Authorization code was already redeemed, please " +
+      "retry with a new valid code or use an existing refresh token."),
+  codeExpired: () =>
+    fail(400, "invalid_grant", 70008, "The provided authorization code or refresh token has " +
+      "expired due to inactivity. Send a new interactive authorization request for this user " +
+      "and resource."),
+  // Assumption: the code for a missing or wrong code_verifier, recalled from real answers.
+  pkceMismatch: () =>
+    fail(400, "invalid_grant", 501481, "The Code_Verifier does not match the code_challenge " +
+      "supplied in the authorization request."),
+  redirectMismatch: (clientId: string) =>
+    fail(400, "invalid_request", 50011, "The redirect URI specified in the request does not " +
+      `match the redirect URIs configured for the application '${clientId}'.`),
+  refreshTokenMalformed: () =>
+    fail(400, "invalid_grant", 9002313, "Invalid request. Request is malformed or invalid."),
+  refreshTokenInactive: (issued: string, inactiveDays: string) =>
+    fail(400, "invalid_grant", 700082, "The refresh token has expired due to inactivity. The " +
+      `token was issued on ${issued} and was inactive for ${inactiveDays}.`),
+  // Assumption: a refresh token the tenant's policy invalidated after use answers 70008.
+  refreshTokenUsed: (issued: string) =>
+    fail(400, "invalid_grant", 70008, "The provided authorization code or refresh token has " +
+      `expired due to inactivity. The token was issued on ${issued}.`),
+  refreshTokenRevoked: () =>
+    fail(400, "invalid_grant", 50173, "The provided grant has expired due to it being revoked, " +
+      "a fresh auth token is needed. The user might have changed or reset their password."),
+  signInFrequency: (issued: string, maxAge: string) =>
+    fail(400, "invalid_grant", 70043, "The refresh token has expired or is invalid due to " +
+      `sign-in frequency checks by conditional access. The token was issued on ${issued} and ` +
+      `the maximum allowed lifetime for this request is ${maxAge}.`),
+  consentMissing: (clientId: string, displayName: string) =>
+    new AadstsFailure(400, "invalid_grant", 65001, "The user or administrator has not " +
+      `consented to use the application with ID '${clientId}' named '${displayName}'. Send an ` +
+      "interactive authorization request for this user and resource.",
+    { suberror: "consent_required" }),
+  // Assumption: the v1 endpoint answers a v2-style resource scope with 70011 (the real one is
+  // believed to ignore it); stricter, so the product never mixes the two forms.
+  v1ResourceScope: (scope: string) =>
+    fail(400, "invalid_scope", 70011, `The provided value for the input parameter 'scope' is ` +
+      `not valid. The v1 endpoint takes 'resource', not the scope ${scope}.`),
+  // Assumption: a code issued by one endpoint version and redeemed at the other is refused.
+  protocolMismatch: () =>
+    fail(400, "invalid_grant", 70000, "Provided grant is invalid or malformed. The code was " +
+      "issued for the other version of the token endpoint."),
+  noDelegatedScopes: (resource: string) =>
+    fail(400, "invalid_scope", 65001, `No delegated permission is granted on ${resource}.`),
   resourceNotFound: (resource: string, directory: string) =>
     fail(400, "invalid_resource", 500011, `The resource principal named ${resource} was not ` +
       `found in the tenant named ${directory}. This can happen if the application has not been ` +
@@ -91,6 +158,24 @@ export const INJECTED_TEXTS: Readonly<Record<number, string>> = {
   50196: "The server terminated an operation because it encountered a client request loop.",
   53003: "Access has been blocked by Conditional Access policies.",
   7000112: "Application is disabled.",
+  50076: "Due to a configuration change made by your administrator, or because you moved to a " +
+    "new location, you must use multi-factor authentication to access the resource.",
+  50078: "Presented multi-factor authentication has expired due to policies configured by your " +
+    "administrator, you must refresh your multi-factor authentication to access the resource.",
+  50079: "Due to a configuration change made by your administrator, or because you moved to a " +
+    "new location, you must enroll in multi-factor authentication to access the resource.",
+  70043: "The refresh token has expired or is invalid due to sign-in frequency checks by " +
+    "conditional access.",
+  65001: "The user or administrator has not consented to use the application.",
+  90094: "Admin consent is required for the permissions requested by this application.",
+  70008: "The provided authorization code or refresh token has expired due to inactivity.",
+  700082: "The refresh token has expired due to inactivity.",
+  50173: "The provided grant has expired due to it being revoked, a fresh auth token is needed.",
+  90038: "Tenant request is being redirected to the National Cloud.",
+  700016: "Application was not found in the directory.",
+  7000215: "Invalid client secret provided.",
+  7000222: "The provided client secret keys are expired.",
+  700027: "Client assertion failed signature validation.",
   650052: "The app is trying to access a service that your organization lacks a service " +
     "principal for.",
 };

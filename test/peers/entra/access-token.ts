@@ -4,8 +4,9 @@ import {
 import { promisify } from "node:util";
 
 /**
- * The claims of an app-only v1.0 access token, as Entra issues them for the first-party APIs
- * (whose manifests accept v1 tokens): `iss` is `https://sts.windows.net/{tid}/`.
+ * The claims of a v1.0 access token, as Entra issues them for the first-party APIs (whose
+ * manifests accept v1 tokens): `iss` is `https://sts.windows.net/{tid}/`. App-only tokens carry
+ * `roles`; delegated (user) tokens carry `scp` and the user's `upn` and `name`.
  */
 export interface AccessTokenClaims {
   aud: string;
@@ -14,16 +15,22 @@ export interface AccessTokenClaims {
   nbf: number;
   exp: number;
   appid: string;
-  /** "1": authenticated with a client secret. */
+  /** "1": the client authenticated with a secret, "2": with a certificate. */
   appidacr: "1" | "2";
   azp: string;
   idp: string;
-  idtyp: "app";
+  idtyp: "app" | "user";
   oid: string;
   sub: string;
   tid: string;
   /** Granted application roles for `aud`; absent when none were granted. */
   roles?: string[];
+  /** Granted delegated permissions for `aud`, space-separated (user tokens only). */
+  scp?: string;
+  upn?: string;
+  name?: string;
+  /** Authentication methods of the sign-in (user tokens only). */
+  amr?: string[];
   uti: string;
   ver: "1.0";
 }
@@ -54,6 +61,8 @@ export interface TokenSigner {
   /** The JWKS document; `issuer` is the v2 issuer template of the metadata document. */
   jwks(issuer: string): { keys: Jwk[] };
   sign(claims: AccessTokenClaims): string;
+  /** Signs any claims (ID tokens) with the same key. */
+  signJwt(claims: Record<string, unknown>): string;
   /** Checks signature, `iss`/`tid` agreement, then `nbf`/`exp` against `nowMs` (no leeway). */
   verify(token: string, nowMs: number): AccessTokenClaims;
 }
@@ -68,15 +77,19 @@ export async function createTokenSigner(): Promise<TokenSigner> {
   const n = String(jwk.n);
   const e = String(jwk.e);
   const kid = b64url(createHash("sha256").update(JSON.stringify({ e, kty: "RSA", n })).digest());
+  const signJwt = (claims: Record<string, unknown>): string => {
+    const header = b64url(JSON.stringify({ typ: "JWT", alg: "RS256", kid }));
+    const input = `${header}.${b64url(JSON.stringify(claims))}`;
+    return `${input}.${b64url(sign("sha256", Buffer.from(input), privateKey))}`;
+  };
 
   return {
     kid,
     jwks: (issuer) => ({ keys: [{ kty: "RSA", use: "sig", kid, n, e, issuer }] }),
     sign(claims) {
-      const header = b64url(JSON.stringify({ typ: "JWT", alg: "RS256", kid }));
-      const input = `${header}.${b64url(JSON.stringify(claims))}`;
-      return `${input}.${b64url(sign("sha256", Buffer.from(input), privateKey))}`;
+      return signJwt(claims as unknown as Record<string, unknown>);
     },
+    signJwt,
     verify: (token, nowMs) => verifyToken(token, nowMs, kid, publicKey),
   };
 }
@@ -134,6 +147,9 @@ function readClaims(raw: Record<string, unknown>): AccessTokenClaims {
   if (roles !== undefined && !(Array.isArray(roles) && roles.every((r) => typeof r === "string"))) {
     throw new AccessTokenError("malformed", "roles claim is not a list of strings");
   }
+  if (raw.scp !== undefined && typeof raw.scp !== "string") {
+    throw new AccessTokenError("malformed", "scp claim is not a string");
+  }
   return raw as unknown as AccessTokenClaims;
 }
 
@@ -148,6 +164,7 @@ export function appTokenClaims(input: {
   audience: string;
   roles: readonly string[];
   nowMs: number;
+  appidacr?: "1" | "2";
 }): AccessTokenClaims {
   const iat = Math.floor(input.nowMs / 1000);
   const issuer = `https://sts.windows.net/${input.tenantId}/`;
@@ -158,7 +175,7 @@ export function appTokenClaims(input: {
     nbf: iat,
     exp: iat + ACCESS_TOKEN_LIFETIME_S,
     appid: input.clientId,
-    appidacr: "1",
+    appidacr: input.appidacr ?? "1",
     azp: input.clientId,
     idp: issuer,
     idtyp: "app",
@@ -166,6 +183,41 @@ export function appTokenClaims(input: {
     sub: input.objectId,
     tid: input.tenantId,
     ...(input.roles.length > 0 ? { roles: [...input.roles] } : {}),
+    uti: b64url(randomBytes(16)),
+    ver: "1.0",
+  };
+}
+
+/** The claims of a delegated access token for `user`, with the granted `scopes` of `audience`. */
+export function userTokenClaims(input: {
+  tenantId: string;
+  clientId: string;
+  user: { oid: string; upn: string; displayName: string };
+  audience: string;
+  scopes: readonly string[];
+  appidacr: "1" | "2";
+  nowMs: number;
+}): AccessTokenClaims {
+  const iat = Math.floor(input.nowMs / 1000);
+  const issuer = `https://sts.windows.net/${input.tenantId}/`;
+  return {
+    aud: input.audience,
+    iss: issuer,
+    iat,
+    nbf: iat,
+    exp: iat + ACCESS_TOKEN_LIFETIME_S,
+    appid: input.clientId,
+    appidacr: input.appidacr,
+    azp: input.clientId,
+    idp: issuer,
+    idtyp: "user",
+    oid: input.user.oid,
+    sub: b64url(createHash("sha256").update(`${input.user.oid}|${input.clientId}`).digest()),
+    tid: input.tenantId,
+    scp: [...input.scopes].join(" "),
+    upn: input.user.upn,
+    name: input.user.displayName,
+    amr: ["pwd", "mfa"],
     uti: b64url(randomBytes(16)),
     ver: "1.0",
   };

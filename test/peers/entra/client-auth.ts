@@ -2,6 +2,7 @@ import { createHash, timingSafeEqual } from "node:crypto";
 
 import { aadsts, type AadstsFailure } from "./aadsts.ts";
 import type { Authority } from "./authority.ts";
+import { verifyClientAssertion } from "./client-assertion.ts";
 import type { AppRegistration, Directory, ServicePrincipal } from "./directory.ts";
 import type { Form } from "./http.ts";
 
@@ -85,17 +86,26 @@ function secretMatches(stored: string, sent: string): boolean {
   return timingSafeEqual(digest(stored), digest(sent));
 }
 
+/** A client that proved itself: with a secret, or with a certificate assertion. */
+export interface AuthenticatedClient {
+  app: AppRegistration;
+  principal: ServicePrincipal;
+  /** "1" secret, "2" certificate: the `appidacr` claim of the tokens issued. */
+  appidacr: "1" | "2";
+}
+
 /**
  * Authenticates a confidential client in one tenant. Throws AADSTS700016 (app not in the
- * tenant), 7000218 (no credential), 700027 (assertion), 7000215 (wrong secret) or 7000222
- * (expired secret).
+ * tenant), 7000218 (no credential), 700027/700024/50027 (assertion), 7000215 (wrong secret) or
+ * 7000222 (expired secret). `tokenEndpoint` is the URL an assertion's `aud` must name.
  */
 export function authenticateClient(
   directory: Directory,
   authority: Extract<Authority, { kind: "tenant" }>,
   presented: PresentedClient,
   nowMs: number,
-): { app: AppRegistration; principal: ServicePrincipal } {
+  tokenEndpoint: string,
+): AuthenticatedClient {
   if (presented.problem !== undefined) throw presented.problem;
   if (presented.clientId === undefined) throw aadsts.missingParameter("client_id");
 
@@ -104,8 +114,10 @@ export function authenticateClient(
   if (app === undefined || principal === undefined) {
     throw aadsts.appNotInTenant(presented.clientId, authority.name);
   }
-  // Certificate credentials arrive with the onboarding work; until then no key is known.
-  if (presented.assertion !== undefined) throw aadsts.assertionKeyNotFound();
+  if (presented.assertion !== undefined) {
+    verifyClientAssertion(presented.assertion, app, tokenEndpoint, nowMs);
+    return { app, principal, appidacr: "2" };
+  }
   const sent = presented.secret;
   if (sent === undefined) throw aadsts.noClientCredential();
 
@@ -114,5 +126,5 @@ export function authenticateClient(
   if (match.expiresAt !== undefined && nowMs >= match.expiresAt) {
     throw aadsts.expiredSecret(app.clientId);
   }
-  return { app, principal };
+  return { app, principal, appidacr: "1" };
 }

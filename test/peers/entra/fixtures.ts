@@ -1,5 +1,7 @@
 // Shared setup for the Entra stand-in's own tests: a directory with three customer tenants and
 // one MSSP app, and a raw HTTPS client that trusts the test CA.
+import { createHash } from "node:crypto";
+
 import { Agent, request } from "undici";
 
 import type { TestTls } from "../../support/tls.ts";
@@ -55,6 +57,10 @@ export interface RawClient {
     method?: "GET" | "POST";
     contentType?: string;
   }): Promise<RawResponse>;
+  /** Sends `form` to the v1 endpoint `/{tenant}/oauth2/token`. */
+  tokenV1(tenant: string, form: Record<string, string>, headers?: Record<string, string>):
+    Promise<RawResponse>;
+  /** GET without following redirects; `location` is in `headers`. */
   get(path: string): Promise<RawResponse>;
   close(): Promise<void>;
 }
@@ -86,6 +92,11 @@ export function createRawClient(peer: EntraPeer, tls: TestTls): RawClient {
         ...(method === "POST" ? { body: new URLSearchParams(form).toString() } : {}),
       });
     },
+    tokenV1: (tenant, form, headers = {}) => send(`/${tenant}/oauth2/token`, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded", ...headers },
+      body: new URLSearchParams(form).toString(),
+    }),
     get: (path) => send(path, { method: "GET" }),
     close: () => dispatcher.close(),
   };
@@ -106,4 +117,43 @@ export function clientCredentialsForm(extra: Record<string, string> = {}): Recor
 export function basicAuth(clientId: string, secret: string): string {
   const encode = (s: string): string => new URLSearchParams({ v: s }).toString().slice(2);
   return `Basic ${Buffer.from(`${encode(clientId)}:${encode(secret)}`).toString("base64")}`;
+}
+
+export const REDIRECT_URI = "https://splunk.mssp.example/en-US/app/TA-defender-mssp/onboarding";
+export const USER_ADMIN = "admin@contoso.onmicrosoft.com";
+export const USER_PLAIN = "analyst@contoso.onmicrosoft.com";
+
+/**
+ * Makes the seeded app a delegated client too: a redirect URI, the permissions it asks for
+ * (MDE `Alert.Read` delegated and `Alert.Read.All` application; Azure AD Graph `User.Read` for
+ * the legacy SIEM audience), an admin and a plain user in tenant A, the admin signed in.
+ */
+export function enableDelegated(peer: EntraPeer): void {
+  peer.updateApp(CLIENT_ID, {
+    redirectUris: [REDIRECT_URI],
+    requiredResourceAccess: [
+      { resource: MDE_RESOURCE, roles: ["Alert.Read.All"], scopes: ["Alert.Read"] },
+      { resource: "https://graph.windows.net", scopes: ["User.Read"] },
+    ],
+  });
+  peer.addUser({ tenantId: TENANT_A, upn: USER_ADMIN, displayName: "Contoso Admin", admin: true });
+  peer.addUser({ tenantId: TENANT_A, upn: USER_PLAIN, displayName: "Contoso Analyst" });
+  peer.signIn(USER_ADMIN);
+}
+
+/** PKCE S256: the challenge of a verifier. */
+export function challengeOf(verifier: string): string {
+  return createHash("sha256").update(verifier).digest("base64url");
+}
+
+/** Follows the authorize page once and returns the redirect's query (or throws). */
+export async function authorizeCode(client: RawClient, tenant: string, params: Record<string, string>, version: "v1" | "v2" = "v2"):
+  Promise<URLSearchParams> {
+  const path = version === "v2" ? `/${tenant}/oauth2/v2.0/authorize` : `/${tenant}/oauth2/authorize`;
+  const res = await client.get(`${path}?${new URLSearchParams(params).toString()}`);
+  const location = res.headers["location"];
+  if (res.status !== 302 || location === undefined) {
+    throw new Error(`authorize answered ${res.status}: ${JSON.stringify(res.body)}`);
+  }
+  return new URL(location).searchParams;
 }

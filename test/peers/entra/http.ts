@@ -42,6 +42,8 @@ export function isFormEncoded(contentType: string | undefined): boolean {
 export interface Form {
   get(name: string): string | undefined;
   has(name: string): boolean;
+  /** Every parameter name sent, sorted. */
+  names(): string[];
   duplicates: string[];
 }
 
@@ -56,6 +58,7 @@ export function parseForm(text: string): Form {
   return {
     get: (name) => values.get(name),
     has: (name) => values.has(name),
+    names: () => [...values.keys()].sort(),
     duplicates,
   };
 }

@@ -86,7 +86,7 @@ describe("entra peer discovery", () => {
   it("logs discovery requests and answers unknown paths with 404", async () => {
     const seen = peer.discoveryRequests.length;
     assert.equal((await client.get("/nowhere")).status, 404);
-    assert.equal((await client.get(`/${TENANT_A}/oauth2/v2.0/authorize`)).status, 404);
+    assert.equal((await client.get(`/${TENANT_A}/oauth2/v2.0/devicecode`)).status, 404);
     assert.equal(peer.discoveryRequests.length, seen);
     assert.deepEqual(peer.discoveryRequests.map((d) => d.document).slice(0, 2),
       ["openid-configuration", "openid-configuration"]);

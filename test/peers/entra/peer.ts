@@ -4,15 +4,23 @@ import type { AddressInfo } from "node:net";
 
 import type { TestTls } from "../../support/tls.ts";
 import { createTokenSigner, type AccessTokenClaims } from "./access-token.ts";
-import { createDirectory, type AppSecret, type Grant } from "./directory.ts";
+import { createBrowserRoutes, type BrowserRecord, type BrowserScript } from "./authorize.ts";
+import {
+  createDirectory, type AppChanges, type AppInput, type AppSecret, type Grant, type TenantPolicy,
+  type User,
+} from "./directory.ts";
 import { createDiscoveryRoutes, type DiscoveryRecord } from "./discovery.ts";
 import { createFaultQueue, type InjectedError } from "./faults.ts";
 import { matchRoute, sendJson, type Route } from "./http.ts";
-import { createTokenRoute, type TokenRequestRecord } from "./token-endpoint.ts";
+import { createTokenRoutes, type TokenRequestRecord } from "./token-endpoint.ts";
+import { createUserGrantStore, type RefreshTokenRecord } from "./user-grants.ts";
 
 export interface EntraPeerOptions {
   tls: TestTls;
-  /** The peer's clock, ms epoch: token times, secret expiry and token verification. */
+  /**
+   * The peer's clock, ms epoch: token times, secret, certificate and refresh token expiry,
+   * and token verification. `advanceClock` moves it further.
+   */
   now?: () => number;
 }
 
@@ -25,9 +33,23 @@ export interface EntraPeer {
   /** Adds a customer directory, addressable by id or `domain`. Throws on a duplicate. */
   addTenant(tenantId: string, opts?: { domain?: string }): void;
   /** Registers the MSSP's multi-tenant app. Throws when the client id exists. */
-  registerApp(app: { clientId: string; displayName?: string; secrets: AppSecret[] }): void;
+  registerApp(app: AppInput): void;
   /** Replaces an app's secrets (rotation). */
   setSecrets(clientId: string, secrets: AppSecret[]): void;
+  /** Replaces an app's certificates, redirect URIs or required permissions. */
+  updateApp(clientId: string, changes: AppChanges): void;
+  /** Conditional Access sign-in frequency and refresh token reuse rules of one tenant. */
+  setTenantPolicy(tenantId: string, policy: TenantPolicy): void;
+  /** A user of a tenant who can sign in on the authorize and admin consent pages. */
+  addUser(user: { tenantId: string; upn: string; displayName?: string; admin?: boolean }): User;
+  /** Who the scripted browser is signed in as (none: pages show the sign-in form). */
+  signIn(upn: string | undefined): void;
+  /** What the signed-in user answers on a consent prompt. */
+  answerConsent(answer: BrowserScript["consent"]): void;
+  /** Revokes every refresh token of a user (AADSTS50173 afterwards). */
+  revokeUserSessions(tenantId: string, upn: string): number;
+  /** Removes the delegated permissions granted on `resource` (AADSTS65001 afterwards). */
+  withdrawDelegatedConsent(tenantId: string, clientId: string, resource: string): void;
   /** Admin consent: the app's service principal in the tenant, with these application roles. */
   consent(c: { tenantId: string; clientId: string; grants: Grant[] }): void;
   /** Deletes the service principal; token requests then fail with AADSTS700016. */
@@ -42,11 +64,19 @@ export interface EntraPeer {
   clearErrors(): void;
   /** Every token request, oldest first. */
   readonly requests: readonly TokenRequestRecord[];
+  /** Every authorize and admin consent page request, oldest first. */
+  readonly browserRequests: readonly BrowserRecord[];
+  /** The refresh tokens issued in a tenant (or all), oldest first. */
+  refreshTokens(tenantId?: string): readonly RefreshTokenRecord[];
+  /** The peer's current time, ms epoch. */
+  now(): number;
+  /** Moves the peer's clock forward (the 90-day inactivity rule, sign-in frequency). */
+  advanceClock(ms: number): void;
   /** Every metadata and key-set request, oldest first. */
   readonly discoveryRequests: readonly DiscoveryRecord[];
   /** Access tokens issued, by tenant id. */
   readonly issued: ReadonlyMap<string, number>;
-  /** Empties `requests`, `discoveryRequests` and `issued`. */
+  /** Empties `requests`, `browserRequests`, `discoveryRequests` and `issued`. */
   resetLogs(): void;
   close(): Promise<void>;
 }
@@ -80,12 +110,19 @@ async function dispatch(
 }
 
 /**
- * Starts the Entra ID stand-in: v2 discovery, key set and token endpoint for any tenant added
- * with `addTenant`, signing RS256 access tokens with a key generated for this peer.
+ * Starts the Entra ID stand-in: v2 discovery and key set, v1 and v2 token endpoints (client
+ * credentials with a secret or a certificate assertion, authorization code with PKCE, rotating
+ * refresh tokens), authorize and admin consent pages for a scripted browser, for any tenant
+ * added with `addTenant`, signing RS256 tokens with a key generated for this peer.
  */
 export async function createEntraPeer(opts: EntraPeerOptions): Promise<EntraPeer> {
-  const now = opts.now ?? Date.now;
+  const base = opts.now ?? Date.now;
+  let offsetMs = 0;
+  const now = (): number => base() + offsetMs;
   const directory = createDirectory();
+  const codes = createUserGrantStore();
+  const browser: BrowserScript = { consent: "accept" };
+  const browserRequests: BrowserRecord[] = [];
   const faults = createFaultQueue();
   const signer = await createTokenSigner();
   const requests: TokenRequestRecord[] = [];
@@ -106,10 +143,13 @@ export async function createEntraPeer(opts: EntraPeerOptions): Promise<EntraPeer
     ...createDiscoveryRoutes({
       directory, signer, now, origin, record: (entry) => discoveryRequests.push(entry),
     }),
-    createTokenRoute({
-      directory, signer, faults, now, origin,
+    ...createTokenRoutes({
+      directory, signer, faults, now, origin, codes,
       record: (entry) => requests.push(entry),
       countIssued: (tenantId) => issued.set(tenantId, (issued.get(tenantId) ?? 0) + 1),
+    }),
+    ...createBrowserRoutes({
+      directory, codes, now, origin, browser, record: (entry) => browserRequests.push(entry),
     }),
   );
 
@@ -121,6 +161,23 @@ export async function createEntraPeer(opts: EntraPeerOptions): Promise<EntraPeer
     },
     registerApp: (app) => directory.registerApp(app),
     setSecrets: (clientId, secrets) => directory.setSecrets(clientId, secrets),
+    updateApp: (clientId, changes) => directory.updateApp(clientId, changes),
+    setTenantPolicy: (tenantId, policy) => directory.setPolicy(tenantId, policy),
+    addUser: (user) => directory.addUser(user),
+    signIn(upn) {
+      if (upn === undefined) delete browser.user;
+      else browser.user = upn;
+    },
+    answerConsent(answer) {
+      browser.consent = answer;
+    },
+    revokeUserSessions(tenantId, upn) {
+      const user = directory.findUser(upn);
+      if (user === undefined) throw new Error(`entra peer: unknown user ${upn}`);
+      return codes.revokeUser(tenantId, user.oid);
+    },
+    withdrawDelegatedConsent: (tenantId, clientId, resource) =>
+      directory.removeDelegated(tenantId, clientId, resource),
     consent(c) {
       directory.consent(c);
     },
@@ -129,10 +186,18 @@ export async function createEntraPeer(opts: EntraPeerOptions): Promise<EntraPeer
     injectError: (fault) => faults.add(fault),
     clearErrors: () => faults.clear(),
     requests,
+    browserRequests,
+    refreshTokens: (tenantId) => codes.refreshTokens(tenantId),
+    now,
+    advanceClock(ms) {
+      if (!(ms >= 0)) throw new Error("entra peer: the clock only moves forward");
+      offsetMs += ms;
+    },
     discoveryRequests,
     issued,
     resetLogs() {
       requests.length = 0;
+      browserRequests.length = 0;
       discoveryRequests.length = 0;
       issued.clear();
     },

@@ -9,6 +9,8 @@ import type { Directory } from "./directory.ts";
 import type { FaultQueue } from "./faults.ts";
 import { GRANTS, type TokenSuccess } from "./grants/index.ts";
 import { isFormEncoded, parseForm, readBody, sendJson, type Route } from "./http.ts";
+import { OIDC_SCOPES, splitScope } from "./resources.ts";
+import type { Protocol, UserGrantStore } from "./user-grants.ts";
 
 /** One token request as the peer saw it. Secret values are never kept. */
 export interface TokenRequestRecord {
@@ -18,9 +20,15 @@ export interface TokenRequestRecord {
   tenant: string;
   /** The directory it resolved to, when it did. */
   tenantId?: string;
+  /** `v1` for `/oauth2/token`, `v2` for `/oauth2/v2.0/token`. */
+  protocol: Protocol;
   grantType?: string;
   clientId?: string;
   scope?: string;
+  /** The v1 `resource` parameter. */
+  resource?: string;
+  /** Every parameter name of the body, sorted (values are never kept). */
+  parameters: string[];
   /** Whether a client secret came in the body or an HTTP Basic header. */
   secretSent: boolean;
   authMethods: ClientAuthMethod[];
@@ -37,7 +45,11 @@ export interface TokenEndpointDeps {
   origin: string;
   record(entry: TokenRequestRecord): void;
   countIssued(tenantId: string): void;
+  codes: UserGrantStore;
 }
+
+/** Grants that redeem a user's code or token: refused cross-origin for web (confidential) apps. */
+const REDEMPTIONS = new Set(["authorization_code", "refresh_token"]);
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -55,6 +67,7 @@ async function processTokenRequest(
   segment: string,
   record: TokenRequestRecord,
   deps: TokenEndpointDeps,
+  protocol: Protocol,
 ): Promise<TokenSuccess> {
   const method = req.method ?? "GET";
   const formEncoded = isFormEncoded(req.headers["content-type"]);
@@ -65,6 +78,8 @@ async function processTokenRequest(
     grantType: form.get("grant_type"),
     clientId: client.clientId,
     scope: form.get("scope"),
+    resource: form.get("resource"),
+    parameters: form.names(),
     secretSent: client.secret !== undefined,
     authMethods: client.methods,
   });
@@ -86,23 +101,44 @@ async function processTokenRequest(
   if (url.searchParams.has("client_secret") || url.searchParams.has("client_assertion")) {
     throw aadsts.malformed("Client credentials must not be sent in the URL.");
   }
-  if (form.has("resource")) throw aadsts.resourceParameter();
+  // Each endpoint takes only its own form of the audience (microsoft-apis.md §5 "resource").
+  if (protocol === "v2" && form.has("resource")) throw aadsts.resourceParameter();
+  const scope = form.get("scope");
+  if (protocol === "v1" && scope !== undefined &&
+    splitScope(scope).some((item) => !OIDC_SCOPES.has(item.toLowerCase()))) {
+    throw aadsts.v1ResourceScope(scope);
+  }
 
   const grantType = form.get("grant_type");
   if (!grantType) throw aadsts.missingParameter("grant_type");
   const handler = Object.hasOwn(GRANTS, grantType) ? GRANTS[grantType] : undefined;
   if (handler === undefined) throw aadsts.unsupportedGrantType(grantType);
+  // A browser's token call carries `Origin`; Entra refuses it for web apps, which is why the
+  // code exchange runs on the Splunk server (docs/ONBOARDING.md).
+  if (REDEMPTIONS.has(grantType) && req.headers.origin !== undefined) throw aadsts.crossOrigin();
 
   return handler({
     authority, form, client, directory: deps.directory, signer: deps.signer, nowMs: deps.now(),
+    protocol, endpointUrl: `${deps.origin}${url.pathname}`, origin: deps.origin,
+    codes: deps.codes,
   });
 }
 
-/** `POST /{tenant}/oauth2/v2.0/token` (microsoft-apis.md §4 "Endpoints"). */
-export function createTokenRoute(deps: TokenEndpointDeps): Route {
+/**
+ * `POST /{tenant}/oauth2/v2.0/token` and the v1 `POST /{tenant}/oauth2/token`
+ * (microsoft-apis.md §4 "Endpoints").
+ */
+export function createTokenRoutes(deps: TokenEndpointDeps): Route[] {
+  return [
+    tokenRoute(deps, "v2", /^\/([^/]+)\/oauth2\/v2\.0\/token$/),
+    tokenRoute(deps, "v1", /^\/([^/]+)\/oauth2\/token$/),
+  ];
+}
+
+function tokenRoute(deps: TokenEndpointDeps, protocol: Protocol, path: RegExp): Route {
   return {
     method: "*",
-    path: /^\/([^/]+)\/oauth2\/v2\.0\/token$/,
+    path,
     async handle(req, res, [segment = ""]) {
       const url = new URL(req.url ?? "/", deps.origin);
       const clientRequestId = clientRequestIdOf(req, url);
@@ -110,7 +146,8 @@ export function createTokenRoute(deps: TokenEndpointDeps): Route {
       const correlationId = clientRequestId ?? randomUUID();
       const traceId = randomUUID();
       const record: TokenRequestRecord = {
-        at: deps.now(), tenant: segment, secretSent: false, authMethods: [], status: 0,
+        at: deps.now(), tenant: segment, protocol, parameters: [], secretSent: false,
+        authMethods: [], status: 0,
       };
       const headers: Record<string, string> = {
         "cache-control": "no-store, no-cache",
@@ -120,7 +157,7 @@ export function createTokenRoute(deps: TokenEndpointDeps): Route {
       };
 
       try {
-        const success = await processTokenRequest(req, url, segment, record, deps);
+        const success = await processTokenRequest(req, url, segment, record, deps, protocol);
         deps.countIssued(success.tenantId);
         record.status = 200;
         deps.record(record);

@@ -65,10 +65,10 @@ const CASES: Case[] = [
     expect: [401, "invalid_client", 7000215] },
   { name: "expired secret", form: clientCredentialsForm({ client_id: EXPIRED_CLIENT }),
     expect: [401, "invalid_client", 7000222] },
-  { name: "certificate assertion (no certificate registered)",
+  { name: "client assertion that is not a JWT",
     form: { ...without("client_secret"), client_assertion: "a.b.c",
       client_assertion_type: "urn:ietf:params:oauth:client-assertion-type:jwt-bearer" },
-    expect: [401, "invalid_client", 700027] },
+    expect: [400, "invalid_request", 50027] },
   { name: "no scope", form: without("scope"), expect: [400, "invalid_request", 900144] },
   { name: "delegated scope", form: clientCredentialsForm({
     scope: "https://graph.microsoft.com/SecurityAlert.Read.All" }),

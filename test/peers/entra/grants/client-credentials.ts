@@ -1,16 +1,15 @@
-// grant_type=client_credentials on the v2 endpoint (microsoft-apis.md §4 "Client credentials"):
-// a confidential client, its own tenant in the URL, and exactly one `<resource>/.default` scope.
-import { ACCESS_TOKEN_LIFETIME_S, appTokenClaims } from "../access-token.ts";
+// grant_type=client_credentials (microsoft-apis.md §4 "Client credentials"): a confidential
+// client, its own tenant in the URL, and exactly one `<resource>/.default` scope (v2) or one
+// `resource` (v1).
+import { appTokenClaims } from "../access-token.ts";
 import { aadsts } from "../aadsts.ts";
 import { authenticateClient } from "../client-auth.ts";
 import {
   OIDC_SCOPES, defaultScopeResource, findResource, scopeResource, splitScope,
   type NamedResource,
 } from "../resources.ts";
+import { tokenResponseBody } from "../token-response.ts";
 import type { GrantHandler } from "./grant.ts";
-
-/** Seconds the response advertises: one less than the token's lifetime, as Entra answers. */
-const EXPIRES_IN_S = ACCESS_TOKEN_LIFETIME_S - 1;
 
 /** The one resource app a scope item names, or its raw resource part when unknown. */
 function resourceKey(item: string): string {
@@ -42,16 +41,27 @@ function readDefaultScope(scope: string | undefined, directory: string): NamedRe
   return named;
 }
 
+/** The v1 `resource` parameter: required, and a known resource. */
+export function readV1Resource(value: string | undefined, directory: string): NamedResource {
+  if (value === undefined || value === "") throw aadsts.missingParameter("resource");
+  const named = findResource(value);
+  if (named === undefined) throw aadsts.resourceNotFound(value, directory);
+  return named;
+}
+
 /**
  * Issues an app-only access token for the consented app. The token's `aud` is the identifier
- * URI the scope named and `roles` are the roles granted on that resource in this tenant.
+ * URI the scope (or v1 resource) named and `roles` are the roles granted on that resource.
  */
 export const clientCredentialsGrant: GrantHandler = (ctx) => {
   if (ctx.authority.kind === "alias") throw aadsts.noTenantInformation();
   const authority = ctx.authority;
 
-  const { app, principal } = authenticateClient(ctx.directory, authority, ctx.client, ctx.nowMs);
-  const resource = readDefaultScope(ctx.form.get("scope"), authority.name);
+  const { app, principal, appidacr } = authenticateClient(
+    ctx.directory, authority, ctx.client, ctx.nowMs, ctx.endpointUrl);
+  const resource = ctx.protocol === "v2"
+    ? readDefaultScope(ctx.form.get("scope"), authority.name)
+    : readV1Resource(ctx.form.get("resource"), authority.name);
 
   const claims = appTokenClaims({
     tenantId: authority.tenantId,
@@ -60,15 +70,11 @@ export const clientCredentialsGrant: GrantHandler = (ctx) => {
     audience: resource.identifier,
     roles: principal.roles.get(resource.app.appId) ?? [],
     nowMs: ctx.nowMs,
+    appidacr,
   });
   // Client credentials never return a refresh token (microsoft-apis.md §4 "Refresh token").
   return {
     tenantId: authority.tenantId,
-    body: {
-      token_type: "Bearer",
-      expires_in: EXPIRES_IN_S,
-      ext_expires_in: EXPIRES_IN_S,
-      access_token: ctx.signer.sign(claims),
-    },
+    body: tokenResponseBody(ctx.signer, { protocol: ctx.protocol, claims }),
   };
 };
