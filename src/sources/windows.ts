@@ -2,16 +2,17 @@ import type { Instant } from "../checkpoint/index.ts";
 
 const SECOND = 10_000_000n;
 export const MIN_WINDOW = SECOND;
-export const MAX_WINDOW = 86_400n * SECOND;
+export const MAX_WINDOW = 366n * 86_400n * SECOND;
 
 /**
  * Sizes the time windows of sources whose pages come in no useful order (Graph alerts_v2 lists
  * newest first and takes no `$orderby`; the legacy SIEM API answers one bare array). A window is
  * checkpointed only once read whole, so windows are kept to about one page: a crash repeats at
  * most one window, and a window that turns out larger than a page is shrunk before it is read.
+ * The first window spans everything up to now, so a quiet tenant costs one call a run.
  */
-export function createWindowSizer(initial: Instant = 3600n * SECOND) {
-  let size = initial;
+export function createWindowSizer(initial: Instant) {
+  let size = initial < MIN_WINDOW ? MIN_WINDOW : initial > MAX_WINDOW ? MAX_WINDOW : initial;
   return {
     get size(): Instant {
       return size;

@@ -6,7 +6,9 @@ import { fileURLToPath } from "node:url";
 import { Agent, request } from "undici";
 
 import { createDefenderPeer, type Alert, type DefenderPeer } from "../peers/defender/index.ts";
-import { createEntraPeer, MDE, type EntraPeer } from "../peers/entra/index.ts";
+import { AZURE_AD_GRAPH, createEntraPeer, MDE, MICROSOFT_GRAPH, type EntraPeer } from "../peers/entra/index.ts";
+import { createGraphPeer, type GraphPeer } from "../peers/graph/index.ts";
+import { createSiemPeer, type SiemPeer } from "../peers/siem/index.ts";
 import {
   createInputRunner,
   createSplunkdPeer,
@@ -25,13 +27,15 @@ export interface World {
   tls: TestTls;
   entra: EntraPeer;
   defender: DefenderPeer;
+  graph: GraphPeer;
+  siem: SiemPeer;
   splunkd: SplunkdPeer;
   runner: InputRunner;
   /** Stores an account the way the setup page does: conf stanza + storage/passwords. */
   addAccount(name: string, secret: string, clientId?: string): Promise<void>;
   /** A customer tenant that consented to the MSSP app, seeded with alerts. */
   addTenant(alerts?: readonly Alert[], tenantId?: string): string;
-  /** The stanza parameters of an input for a tenant, pointed at the stand-ins. */
+  /** The stanza parameters of an input for a tenant, pointed at the stand-ins of its API. */
   params(tenantId: string, extra?: Record<string, string>): Record<string, string>;
   /** A splunkd REST call as admin, JSON out. */
   rest(method: "GET" | "POST" | "DELETE", path: string, form?: Record<string, string>): Promise<{ status: number; json: unknown }>;
@@ -49,6 +53,9 @@ export async function createWorld(opts: { tls?: TestTls; rateLimits?: false } = 
     verifyToken: (token) => entra.verifyAccessToken(token),
     ...(opts.rateLimits === false ? { rateLimits: false as const } : {}),
   });
+  const verifyToken = (token: string) => entra.verifyAccessToken(token);
+  const graph = await createGraphPeer({ tls, verifyToken, ...(opts.rateLimits === false ? { rateLimits: false as const } : {}) });
+  const siem = await createSiemPeer({ tls, verifyToken });
   const splunkd = await createSplunkdPeer({ tls, appDir: REPO });
   const runner = createInputRunner({
     splunkd,
@@ -81,6 +88,8 @@ export async function createWorld(opts: { tls?: TestTls; rateLimits?: false } = 
     tls,
     entra,
     defender,
+    graph,
+    siem,
     splunkd,
     runner,
     rest,
@@ -101,28 +110,34 @@ export async function createWorld(opts: { tls?: TestTls; rateLimits?: false } = 
       entra.consent({
         tenantId,
         clientId: MSSP_CLIENT_ID,
-        grants: [{ resource: MDE.identifierUris[0] ?? "https://api.securitycenter.microsoft.com", roles: ["Alert.Read.All"] }],
+        grants: [
+          { resource: MDE.identifierUris[0] ?? "", roles: ["Alert.Read.All"] },
+          { resource: MICROSOFT_GRAPH.identifierUris[0] ?? "", roles: ["SecurityAlert.Read.All"] },
+          { resource: AZURE_AD_GRAPH.identifierUris[0] ?? "", roles: ["Directory.Read.All"] },
+        ],
       });
       defender.seed(tenantId, alerts);
       return tenantId;
     },
     params(tenantId, extra = {}) {
+      const api = extra["api"] ?? "mde";
       return {
         tenant_id: tenantId,
         account: "mssp",
         cloud: "custom",
         login_url: entra.url,
-        api_url: defender.url,
+        api_url: api === "graph" ? graph.url : api === "siem" ? siem.url : defender.url,
+        ...(api === "graph" ? { api_resource: "https://graph.microsoft.com" } : {}),
+        ...(api === "siem" ? { api_resource: "https://graph.windows.net" } : {}),
         start_date: "2020-01-01",
         index: "mssp_alerts",
-        sourcetype: "ms:defender:atp:alerts",
         interval: "300",
         ...extra,
       };
     },
     async close() {
       await agent.close();
-      await Promise.all([entra.close(), defender.close(), splunkd.close()]);
+      await Promise.all([entra.close(), defender.close(), graph.close(), siem.close(), splunkd.close()]);
     },
   };
 }

@@ -76,8 +76,8 @@ export function createGraphAlertsSource(deps: {
         // Newer enum values (serviceSource, detectionSource) instead of unknownFutureValue.
         headers: { prefer: "include-unknown-enum-members" },
       });
-      const sizer = createWindowSizer();
       const now = instantFromMs(deps.nowMs());
+      const sizer = createWindowSizer(now - from);
       let start = from;
 
       const finish = (why: CollectResult["stoppedBy"]): CollectResult => ({ ...result, calls: deps.pacer.calls, stoppedBy: why });

@@ -57,8 +57,8 @@ export function createSiemAlertsSource(deps: {
         },
         toError: siemError,
       });
-      const sizer = createWindowSizer();
       const now = instantFromMs(deps.nowMs());
+      const sizer = createWindowSizer(now - from);
       const finish = (why: CollectResult["stoppedBy"]): CollectResult => ({ ...result, calls: deps.pacer.calls, stoppedBy: why });
 
       let start = from;
