@@ -14,8 +14,8 @@ import {
 import { basename, dirname, join, relative, sep } from "node:path";
 
 /** What the app ships from the repository: whole folders, then single files. */
-export const APP_FOLDERS = ["default", "metadata", "README", "static"];
-export const APP_FILES = ["app.manifest", "README.md", "docs/ERRORS.md", "docs/CIM.md"];
+export const APP_FOLDERS = ["default", "docs", "metadata", "README", "static"];
+export const APP_FILES = ["app.manifest", "README.md"];
 
 /** Copies the app's own files from `repo` into `appDir`; hidden files and local.meta never go. */
 export function stageAppFiles(repo, appDir) {
