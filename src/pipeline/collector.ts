@@ -35,6 +35,7 @@ export function createCollector(deps: {
   let events = 0;
   let duplicates = 0;
   let unplaced = 0;
+  let oversized = 0;
   const source = `${SCHEME}:${config.tenantId}`;
 
   const write = (record: AlertRecord): void => {
@@ -74,6 +75,11 @@ export function createCollector(deps: {
       pendingAdvance.push({ id, updated });
     },
 
+    onOversize(id: string | undefined, chars: number): void {
+      oversized += 1;
+      logger.error("alert too large to write, skipped", { alert_id: id ?? "unknown", chars });
+    },
+
     /** The cursor covering everything written so far, when order allows saving it now. */
     cursorToSave(): Cursor | undefined {
       if (!ordered) return undefined;
@@ -104,7 +110,7 @@ export function createCollector(deps: {
       return ordered;
     },
     get stats() {
-      return { events, duplicates, unplaced };
+      return { events, duplicates, unplaced, oversized };
     },
   };
 }

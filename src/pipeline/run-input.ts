@@ -136,6 +136,7 @@ async function collectInput(
   try {
     result = await source.collect(queryFrom(initial), {
       onAlert: (record) => collector.onAlert(record),
+      onOversize: (id, chars) => collector.onOversize(id, chars),
       onPageEnd: (completeBefore) =>
         save(completeBefore === undefined ? collector.cursorToSave() : collector.cursorAfterWindow(completeBefore)),
       stopping: deps.stopping,
@@ -163,6 +164,7 @@ async function collectInput(
     calls: result.calls,
     duplicates_skipped: stats.duplicates,
     without_id_or_time: stats.unplaced,
+    too_large: stats.oversized,
     chars: result.bytes,
     alerts_total: (saved?.alertsTotal ?? 0) + stats.events,
     checkpoint: saved?.from ?? "new",

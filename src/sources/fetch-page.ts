@@ -14,8 +14,17 @@ export interface PageRequester {
    * @returns the page's other top-level fields (`@odata.nextLink`…) and its size in characters.
    * @throws AddonError API_* once retries are exhausted or for a non-transient answer.
    */
-  fetch(url: URL, onElement: (raw: string) => void): Promise<{ fields: Record<string, unknown>; chars: number }>;
+  fetch(
+    url: URL,
+    onElement: (raw: string) => void,
+    /** Called before each attempt, so a reader can forget what a failed attempt handed it. */
+    onAttempt?: () => void,
+  ): Promise<{ fields: Record<string, unknown>; chars: number }>;
 }
+
+/** The largest alert written as one event (characters of JSON). Splunk holds an event in memory
+ * whole; a larger one is reported by id and skipped, so it cannot stall the tenant. */
+export const MAX_ALERT_CHARS = 50 * 1024 * 1024;
 
 export function createPageRequester(deps: {
   http: HttpClient;
@@ -30,6 +39,9 @@ export function createPageRequester(deps: {
   /** Turns a non-200 answer into the API's own error. */
   toError: (res: HttpResponse, tenantId: string, scope: string) => AddonError;
   headers?: Record<string, string>;
+  /** The field that names an alert, to report one too large to write. */
+  idField: string;
+  onOversize: (id: string | undefined, chars: number) => void;
 }): PageRequester {
   type Attempt = { response: HttpResponse } | { fields: Record<string, unknown>; chars: number };
   const attempt = async (url: URL, onElement: (raw: string) => void): Promise<Attempt> => {
@@ -44,7 +56,10 @@ export function createPageRequester(deps: {
     if (res.status !== 200) {
       return { response: { status: res.status, headers: res.headers, body: await res.text() } };
     }
-    const scanner = createPageScanner(deps.shape, onElement);
+    const scanner = createPageScanner(deps.shape, onElement, MAX_ALERT_CHARS, (head, chars) => {
+      const id = new RegExp(`"${deps.idField}"\\s*:\\s*"([^"]{1,200})"`).exec(head)?.[1];
+      deps.onOversize(id, chars);
+    });
     let chars = 0;
     for await (const chunk of res.chunks()) {
       chars += chunk.length;
@@ -54,9 +69,10 @@ export function createPageRequester(deps: {
   };
 
   return {
-    async fetch(url, onElement) {
+    async fetch(url, onElement, onAttempt) {
       for (let n = 1; ; n += 1) {
         let outcome: { response: HttpResponse } | { error: AddonError };
+        onAttempt?.();
         try {
           const result = await attempt(url, onElement);
           if (!("response" in result)) return result;

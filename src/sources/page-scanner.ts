@@ -65,6 +65,8 @@ export function createPageScanner(
   shape: PageShape,
   onElement: (raw: string) => void,
   maxElementChars = 64 * 1024 * 1024,
+  /** Called instead of `onElement` for an element over the limit, with its first characters. */
+  onOversize: (head: string, chars: number) => void = () => {},
 ): PageScanner {
   const elementDepth = shape === "odata" ? 2 : 1;
   let depth = 0;
@@ -80,6 +82,8 @@ export function createPageScanner(
   const field = new Capture();
   const fields: Record<string, string> = {};
   const element = new Capture();
+  // An element over the limit is skipped rather than held: only its head is kept, to name it.
+  let oversize: { head: string; chars: number } | undefined;
 
   const invalid = (why: string): AddonError =>
     new AddonError("API_RESPONSE_INVALID", `The API returned a page that is not valid JSON: ${why}`);
@@ -127,7 +131,7 @@ export function createPageScanner(
           } else if (depth === 1 && shape === "odata" && currentKey === "value") {
             if (code !== OPEN_ARRAY) throw invalid('"value" is not an array');
             inAlerts = true;
-          } else if (depth === elementDepth && inAlerts) {
+          } else if (depth === elementDepth && inAlerts && oversize === undefined) {
             if (code !== OPEN_OBJECT) throw invalid("an alert entry is not an object");
             element.begin(i);
           }
@@ -137,7 +141,10 @@ export function createPageScanner(
         case CLOSE_ARRAY:
           depth -= 1;
           if (depth < 0) throw invalid("unbalanced brackets");
-          if (element.active && depth === elementDepth) {
+          if (oversize !== undefined && depth === elementDepth) {
+            onOversize(oversize.head, oversize.chars + i + 1);
+            oversize = undefined;
+          } else if (element.active && depth === elementDepth) {
             onElement(element.finish(text, i + 1));
           } else if (depth === 1 && inAlerts && shape === "odata") {
             inAlerts = false;
@@ -157,15 +164,18 @@ export function createPageScanner(
         default:
           if (code <= 32) break;
           if (depth === 0) throw invalid("unexpected text outside the page");
-          if (depth === elementDepth && inAlerts && !element.active) {
+          if (depth === elementDepth && inAlerts && !element.active && oversize === undefined) {
             throw invalid("an alert entry is not an object");
           }
       }
     }
     key.carry(text);
     field.carry(text);
-    if (element.carry(text) > maxElementChars) {
-      throw invalid(`an alert is larger than ${maxElementChars} characters`);
+    if (oversize !== undefined) {
+      oversize.chars += text.length;
+    } else if (element.carry(text) > maxElementChars) {
+      const held = element.finish("", 0);
+      oversize = { head: held.slice(0, 4096), chars: held.length };
     }
   };
 

@@ -14,6 +14,8 @@ export interface CollectHooks {
   /** Called for each alert as it streams in; may be called again for the same alert when a page
    * is retried, so the receiver de-duplicates. */
   onAlert(record: AlertRecord): void;
+  /** Called for an alert too large to write: it is reported by id, never written in part. */
+  onOversize(id: string | undefined, chars: number): void;
   /**
    * Called after each complete page, before the next request. `completeBefore`, when given,
    * says that every alert version updated before that instant has now been handed over (a

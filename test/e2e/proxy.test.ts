@@ -202,11 +202,7 @@ describe("collecting through a real proxy (squid)", { skip: skipWithoutSquid() }
       "PROXY_UNREACHABLE", /Could not reach the proxy 127\.0\.0\.1:1 \(ECONNREFUSED\)/);
   });
 
-  // TODO(#3): until main.ts awaits env.ready() before the stanzas, the settings are first read
-  // inside the token call, whose error mapping turns SETTINGS_INVALID into AUTH_UNREACHABLE
-  // (same message, wrong code and action, and retried).
-  const readyTodo = "needs main.ts to await env.ready() before running the stanzas";
-  it("a wrong setting is SETTINGS_INVALID, naming the setting", { todo: readyTodo }, async () => {
+  it("a wrong setting is SETTINGS_INVALID, naming the setting", async () => {
     await configure({ proxy_port: "31x8" });
     failedWith(await run(runnerWith({}), "bad-setting", proxyOnly(tenant(2))),
       "SETTINGS_INVALID", /proxy_port = 31x8 is not a port number/);

@@ -7,7 +7,7 @@ export interface Scenario {
   /** Installs the faults on the stand-ins; `random` is the scenario's seeded generator. */
   arrange(world: World, tenantId: string, random: () => number): void;
   /** Signal to send after a given number of events in a run, if any. */
-  interrupt?: (random: () => number) => { signal: NodeJS.Signals; afterEvents: number } | undefined;
+  interrupt?: (random: () => number, run: number) => { signal: NodeJS.Signals; afterEvents: number } | undefined;
   /** Flips the KV store between pages, if set. */
   kvFlaps?: boolean;
   /** Whether duplicates are allowed (right after SIGKILL only), at most one page per kill. */
@@ -101,12 +101,13 @@ export const SCENARIOS: Scenario[] = [
   {
     name: "SIGTERM mid-run, repeatedly",
     arrange: () => {},
-    interrupt: (r) => (r() < 0.8 ? { signal: "SIGTERM", afterEvents: 1 + Math.floor(r() * 900) } : undefined),
+    // Every run until the 25th is stopped after a random number of events.
+    interrupt: (r, run) => (run <= 25 ? { signal: "SIGTERM", afterEvents: 1 + Math.floor(r() * 400) } : undefined),
   },
   {
     name: "SIGKILL mid-page, repeatedly",
     arrange: () => {},
-    interrupt: (r) => (r() < 0.85 ? { signal: "SIGKILL", afterEvents: 1 + Math.floor(r() * 900) } : undefined),
+    interrupt: (r, run) => (run <= 25 ? { signal: "SIGKILL", afterEvents: 1 + Math.floor(r() * 400) } : undefined),
     duplicatesAllowedPerKill: true,
   },
   {
@@ -118,7 +119,8 @@ export const SCENARIOS: Scenario[] = [
       SCENARIOS[5]!.arrange(w, t, r);
     },
     kvFlaps: true,
-    interrupt: (r) => (r() < 0.5 ? { signal: r() < 0.5 ? "SIGKILL" : "SIGTERM", afterEvents: 1 + Math.floor(r() * 900) } : undefined),
+    interrupt: (r, run) =>
+      run <= 12 ? { signal: r() < 0.5 ? "SIGKILL" : "SIGTERM", afterEvents: 1 + Math.floor(r() * 600) } : undefined,
     duplicatesAllowedPerKill: true,
   },
 ];
@@ -146,7 +148,7 @@ export async function runScenario(
   let flap: NodeJS.Timeout | undefined;
   for (; runs < opts.maxRuns; ) {
     runs += 1;
-    const stop = scenario.interrupt?.(random);
+    const stop = scenario.interrupt?.(random, runs);
     if (scenario.kvFlaps === true) {
       flap = setInterval(() => world.splunkd.setKvStoreStatus(random() < 0.4 ? "starting" : "ready"), 15);
     }
@@ -157,7 +159,9 @@ export async function runScenario(
     clearInterval(flap);
     world.splunkd.setKvStoreStatus("ready");
     if (result.signal === "SIGKILL") kills += 1;
-    if (stop === undefined && result.exitCode === 0 && !result.stderr.some((l) => /stopped_by=(signal|budget)/.test(l))) break;
+    const finished = result.exitCode === 0 && !result.stderr.some((l) => /stopped_by=(signal|budget)/.test(l));
+    // A run that finished before its signal came read everything: the scenario is done.
+    if (finished && (stop === undefined || result.signal === null)) break;
   }
   // With the faults lifted, one more run picks up whatever the last faulty one left.
   world.defender.clearFaults();

@@ -43,6 +43,7 @@ async function collect(http: HttpClient, opts: { maxCalls?: number; evidence?: b
   });
   const result = await source.collect(parseInstant(T(0)) as bigint, {
     onAlert: (r) => records.push(r),
+    onOversize: () => {},
     onPageEnd: async () => {},
     stopping: () => false,
     signal: new AbortController().signal,
@@ -100,6 +101,14 @@ describe("Defender alerts source", () => {
     const { ids } = await collect(http);
     assert.deepEqual(ids, ["b", "a", "c"]);
     assert.equal(http.requests[1]?.url.href, "https://api.securitycenter.microsoft.com/api/alerts?$skip=2");
+  });
+
+  it("keeps keyset paging when a page is retried after being cut short", async () => {
+    const full = page([["a", T(1)], ["b", T(2)]], "https://api.securitycenter.microsoft.com/api/alerts?$skip=2", 9);
+    const http = createFakeHttp([{ ...full, body: full.body.slice(0, full.body.length - 30) }, full, page([["c", T(3)]])]);
+    const { ids } = await collect(http);
+    assert.deepEqual(ids, ["a", "b", "a", "b", "c"]);
+    assert.equal(filterOf(http.requests[2]!.url), "lastUpdateTime ge 2024-01-01T00:00:02.0000000Z", "not the $skip link");
   });
 
   it("adds the input's filters and leaves evidence out when asked", async () => {

@@ -74,8 +74,17 @@ describe("page scanner", () => {
     });
   }
 
-  it("refuses an alert above the size limit", () => {
-    const scanner = createPageScanner("odata", () => {}, 100);
-    assert.throws(() => scanner.write(`{"value":[{"x":"${"a".repeat(200)}`), /larger than 100 characters/);
+  it("skips an alert above the size limit, naming it, and goes on with the page", () => {
+    const elements: string[] = [];
+    const oversized: [string, number][] = [];
+    const scanner = createPageScanner("odata", (raw) => elements.push(raw), 100, (head, chars) => oversized.push([head, chars]));
+    const big = `{"id":"huge","x":"${"a".repeat(300)}"}`;
+    const body = `{"value":[{"id":"a"},${big},{"id":"b"}]}`;
+    for (let i = 0; i < body.length; i += 40) scanner.write(body.slice(i, i + 40));
+    scanner.end();
+    assert.deepEqual(elements, ['{"id":"a"}', '{"id":"b"}']);
+    assert.equal(oversized.length, 1);
+    assert.match(oversized[0]![0], /^\{"id":"huge"/);
+    assert.equal(oversized[0]![1], big.length);
   });
 });

@@ -34,6 +34,7 @@ async function run(source: AlertsSource) {
   const completes: (Instant | undefined)[] = [];
   const result = await source.collect(FROM, {
     onAlert: (r) => ids.push(r.id),
+    onOversize: () => {},
     onPageEnd: async (complete) => {
       completes.push(complete);
     },
@@ -88,6 +89,7 @@ describe("Graph alerts_v2 source", () => {
     const source = graph(http);
     const result = await source.collect(parseInstant("2024-01-01T06:00:00Z") as Instant, {
       onAlert: () => {},
+      onOversize: () => {},
       onPageEnd: async () => {},
       stopping: () => false,
       signal: new AbortController().signal,

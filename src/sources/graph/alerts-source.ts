@@ -66,6 +66,8 @@ export function createGraphAlertsSource(deps: {
         logger: deps.logger,
         sleep: deps.sleep,
         signal: hooks.signal,
+        idField: "id",
+        onOversize: (id, chars) => hooks.onOversize(id, chars),
         beforeCall: async () => {
           if (!(await deps.pacer.take())) {
             budgetUsed = true;

@@ -65,6 +65,8 @@ export function createMdeAlertsSource(deps: {
         logger,
         sleep: deps.sleep,
         signal: hooks.signal,
+        idField: "id",
+        onOversize: (id, chars) => hooks.onOversize(id, chars),
         beforeCall: async () => {
           if (!(await deps.pacer.take())) throw new BudgetReached();
         },
@@ -79,17 +81,29 @@ export function createMdeAlertsSource(deps: {
         let oldest: Instant | undefined;
         let ordered = true;
         let previous: Instant | undefined;
-        const { fields, chars } = await requester.fetch(url, (raw) => {
-          const record: AlertRecord = readRecord(raw, "id", "lastUpdateTime");
-          count += 1;
-          if (record.updated !== undefined) {
-            if (previous !== undefined && record.updated < previous) ordered = false;
-            previous = record.updated;
-            if (newest === undefined || record.updated > newest) newest = record.updated;
-            if (oldest === undefined || record.updated < oldest) oldest = record.updated;
-          }
-          hooks.onAlert(record);
-        });
+        const { fields, chars } = await requester.fetch(
+          url,
+          (raw) => {
+            const record: AlertRecord = readRecord(raw, "id", "lastUpdateTime");
+            count += 1;
+            if (record.updated !== undefined) {
+              if (previous !== undefined && record.updated < previous) ordered = false;
+              previous = record.updated;
+              if (newest === undefined || record.updated > newest) newest = record.updated;
+              if (oldest === undefined || record.updated < oldest) oldest = record.updated;
+            }
+            hooks.onAlert(record);
+          },
+          () => {
+            // A retried page starts over: what a cut-short attempt handed on says nothing about
+            // order (the receiver skips the repeats).
+            count = 0;
+            newest = undefined;
+            oldest = undefined;
+            previous = undefined;
+            ordered = true;
+          },
+        );
         result.pages += 1;
         result.bytes += chars;
         logger.debug("page fetched", { page: result.pages, alerts: count, chars });

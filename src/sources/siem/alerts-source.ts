@@ -49,6 +49,8 @@ export function createSiemAlertsSource(deps: {
         logger: deps.logger,
         sleep: deps.sleep,
         signal: hooks.signal,
+        idField: "FullId",
+        onOversize: (id, chars) => hooks.onOversize(id, chars),
         beforeCall: async () => {
           if (!(await deps.pacer.take())) {
             budgetUsed = true;
