@@ -65,10 +65,13 @@ async function run(logger: Logger): Promise<number> {
   };
   process.on("SIGTERM", onTerm);
 
-  const env = createEnvironment(definition, Date.now);
+  const env = createEnvironment(definition, Date.now, logger);
   const writer = createEventWriter(process.stdout);
   let failures = 0;
   try {
+    // Settings (proxy, CA bundle) are read once, before any tenant: a bad one stops the run
+    // with its own message instead of surfacing as a network failure inside a token call.
+    await env.ready();
     // One process normally carries one stanza; when it carries several, one tenant's failure
     // does not stop the others.
     for (const stanza of definition.stanzas) {
