@@ -61,11 +61,16 @@ for (const platform of values.platform) {
   const tgz = join(outDir, `${APP_ID}-${version}-${platform}.tgz`);
   writeTarball(appDir, tgz, mtimeSec);
   copyFileSync(tgz, tgz.replace(/\.tgz$/, ".spl"));
-  const mib = (bytes) => (bytes / 1048576).toFixed(1);
   console.log(
     `packaged ${tgz} (${mib(statSync(tgz).size)} MiB; executable ${mib(statSync(executable).size)} MiB, ` +
       `Node ${pin.runtime.version}) in ${((Date.now() - started) / 1000).toFixed(1)} s`,
   );
+  // The staged copy is as large as the executable; the package holds everything in it.
+  rmSync(work, { recursive: true, force: true });
+}
+
+function mib(bytes) {
+  return (bytes / 1048576).toFixed(1);
 }
 
 /** The version, which package.json, app.conf and app.manifest must agree on. */
