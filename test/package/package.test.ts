@@ -38,9 +38,15 @@ function listing(tgz: string): Array<{ mode: string; path: string }> {
     });
 }
 
+const unpacked = new Map<string, string>();
+
+/** The app folder of a package, unpacked once per test file. */
 function unpack(tgz: string): string {
+  const known = unpacked.get(tgz);
+  if (known !== undefined) return known;
   const dir = makeTempDir("ta-dm-package-");
   execFileSync("tar", ["-xzf", tgz, "-C", dir]);
+  unpacked.set(tgz, join(dir, APP));
   return join(dir, APP);
 }
 
