@@ -1,6 +1,7 @@
 import { setTimeout as delay } from "node:timers/promises";
 
 import { APP_ID, VERSION } from "./app-info.ts";
+import { parseOnboardRequest, readRequestText, runOnboardAction } from "./auth/index.ts";
 import { AddonError, toAddonError } from "./errors.ts";
 import { createLogger, type Logger } from "./log/index.ts";
 import {
@@ -23,8 +24,9 @@ export async function main(argv: string[]): Promise<number> {
       return 0;
     }
     if (mode === "--validate-arguments") return await validate(logger);
+    if (mode === "--onboard") return await onboard(logger);
     if (mode === undefined) return await run(logger);
-    logger.error("unknown argument", { argument: mode, usage: "[--scheme | --validate-arguments]" });
+    logger.error("unknown argument", { argument: mode, usage: "[--scheme | --validate-arguments | --onboard]" });
     return 2;
   } catch (error) {
     logFailure(logger, toAddonError(error));
@@ -98,6 +100,38 @@ async function run(logger: Logger): Promise<number> {
     process.off("SIGTERM", onTerm);
   }
   return failures === 0 ? 0 : 1;
+}
+
+/**
+ * `--onboard`: one setup page action, passed on by the REST handler in bin/ (JSON in on stdin,
+ * JSON out on stdout; docs/ONBOARDING.md). The exit code is 0 whenever an answer was written.
+ */
+async function onboard(logger: Logger): Promise<number> {
+  let request;
+  try {
+    request = parseOnboardRequest(await readRequestText(process.stdin));
+  } catch (error) {
+    const failure = toAddonError(error);
+    logFailure(logger, failure);
+    process.stdout.write(`${JSON.stringify({
+      status: 400, payload: { error: { code: failure.code, message: failure.message, action: failure.action } },
+    })}\n`);
+    return 0;
+  }
+  const env = createEnvironment(
+    { serverHost: "", serverUri: request.serverUri, sessionKey: request.sessionKey, checkpointDir: "", stanzas: [] },
+    Date.now,
+    logger,
+  );
+  try {
+    const answer = await runOnboardAction(request, {
+      ...env, logger, nowMs: Date.now, sleep: (ms) => delay(ms),
+    });
+    process.stdout.write(`${JSON.stringify(answer)}\n`);
+    return 0;
+  } finally {
+    await env.close();
+  }
 }
 
 function logFailure(logger: Logger, error: AddonError): void {

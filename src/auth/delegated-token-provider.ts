@@ -44,6 +44,8 @@ export function createDelegatedTokenProvider(deps: {
     resource: deps.resource, app: deps.credential.app, nowMs: deps.nowMs,
   });
   let current: DelegatedTokens | undefined;
+  // Entra asked to wait: a retry inside the run fails here without calling it again.
+  let throttled: { untilMs: number; error: AddonError } | undefined;
 
   const renew = async (): Promise<DelegatedTokens> => {
     const lease = await deps.leases.acquire(`refresh_token/${deps.credential.input}`);
@@ -76,7 +78,16 @@ export function createDelegatedTokenProvider(deps: {
     scope: deps.protocol === "v2" ? `${deps.resource}/.default` : deps.resource,
     async getToken(): Promise<Secret> {
       if (current === undefined || current.expiresAtMs - deps.nowMs() < RENEW_BEFORE_MS) {
-        current = await renew();
+        if (throttled !== undefined && deps.nowMs() < throttled.untilMs) throw throttled.error;
+        try {
+          current = await renew();
+        } catch (error) {
+          if (error instanceof AddonError && error.code === "AUTH_THROTTLED") {
+            const seconds = typeof error.details["retry_after"] === "number" ? error.details["retry_after"] : 60;
+            throttled = { untilMs: deps.nowMs() + seconds * 1000, error };
+          }
+          throw error;
+        }
       }
       return current.accessToken;
     },

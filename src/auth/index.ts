@@ -25,3 +25,9 @@ export { createTokenProvider } from "./token-provider.ts";
 export type { TokenProvider } from "./token-provider.ts";
 export { openTokenProvider } from "./tenant-tokens.ts";
 export type { TenantAccess } from "./tenant-tokens.ts";
+export {
+  parseOnboardRequest,
+  readRequestText,
+  runOnboardAction,
+} from "./onboarding/index.ts";
+export type { OnboardRequest, OnboardResponse } from "./onboarding/index.ts";

@@ -85,7 +85,13 @@ export function createSecretStore(deps: {
     }
     return clear;
   };
-  const putRaw = async (username: string, value: string): Promise<void> => {
+  // Creates the entry, or updates it when it exists (409); an entry known to exist is updated
+  // first, which saves the refused create.
+  const putRaw = async (username: string, value: string, exists = false): Promise<void> => {
+    if (exists) {
+      const updated = await splunkd.expect([404]).postForm(entryPath(username), { password: value });
+      if (updated.status !== 404) return;
+    }
     const created = await splunkd.expect([409]).postForm("storage/passwords", {
       name: username, realm, password: value,
     });
@@ -94,10 +100,9 @@ export function createSecretStore(deps: {
   const deleteRaw = async (username: string): Promise<void> => {
     await splunkd.expect([404]).delete(entryPath(username));
   };
+  const indexes = (count: number): number[] => Array.from({ length: count }, (_, i) => i + 1);
   const deleteChunks = async (name: string, manifest: Manifest): Promise<void> => {
-    for (let i = 1; i <= manifest.count; i += 1) {
-      await deleteRaw(chunkName(name, manifest.generation, i));
-    }
+    await Promise.all(indexes(manifest.count).map((i) => deleteRaw(chunkName(name, manifest.generation, i))));
   };
 
   const readOnce = async (name: string): Promise<Secret | undefined | "retry"> => {
@@ -105,12 +110,9 @@ export function createSecretStore(deps: {
     if (raw === undefined) return undefined;
     const manifest = parseManifest(raw);
     if (manifest === undefined) return new Secret(raw);
-    const parts: string[] = [];
-    for (let i = 1; i <= manifest.count; i += 1) {
-      const part = await getRaw(chunkName(name, manifest.generation, i));
-      if (part === undefined) return "retry";
-      parts.push(part);
-    }
+    const parts = await Promise.all(
+      indexes(manifest.count).map((i) => getRaw(chunkName(name, manifest.generation, i))));
+    if (parts.some((part) => part === undefined)) return "retry";
     const value = parts.join("");
     return sha256(value) === manifest.sha256 ? new Secret(value) : "retry";
   };
@@ -154,16 +156,15 @@ export function createSecretStore(deps: {
 
       let generation = "";
       if (text.length <= chunkSize && !text.startsWith(MANIFEST)) {
-        await putRaw(name, text);
+        await putRaw(name, text, previous !== undefined);
       } else {
         generation = `${deps.nowMs().toString(36)}-${randomBytes(5).toString("hex")}`;
         const count = Math.ceil(text.length / chunkSize);
         // Every chunk is written before the manifest names them: a reader never follows a
         // manifest to a chunk that is not there yet.
-        for (let i = 1; i <= count; i += 1) {
-          await putRaw(chunkName(name, generation, i), text.slice((i - 1) * chunkSize, i * chunkSize));
-        }
-        await putRaw(name, `${MANIFEST}${generation}:${count}:${sha256(text)}`);
+        await Promise.all(indexes(count).map((i) =>
+          putRaw(chunkName(name, generation, i), text.slice((i - 1) * chunkSize, i * chunkSize))));
+        await putRaw(name, `${MANIFEST}${generation}:${count}:${sha256(text)}`, previous !== undefined);
       }
 
       // The new value is in place; what follows only frees entries nothing points to any more.
