@@ -9,6 +9,8 @@ export type { TokenClaims, VerifyToken };
 
 export const MDE_RESOURCE = "https://api.securitycenter.microsoft.com";
 const ALERT_ROLES = ["Alert.Read.All", "Alert.ReadWrite.All"];
+// Delegated permissions of the same API (microsoft-apis.md §2 "Permissions").
+const DELEGATED_SCOPES = ["Alert.Read", "Alert.ReadWrite"];
 
 export type AuthOutcome =
   | { ok: true; tenantId: string; appId: string }
@@ -29,7 +31,7 @@ export async function authenticate(
   header: string | undefined,
   deps: { verifyToken: VerifyToken; audience: string; nowMs: number },
 ): Promise<AuthOutcome> {
-  const check = await checkBearer(header, { ...deps, roles: ALERT_ROLES });
+  const check = await checkBearer(header, { ...deps, roles: ALERT_ROLES, scopes: DELEGATED_SCOPES });
   if (check.ok) return { ok: true, tenantId: check.tenantId, appId: check.appId };
 
   switch (check.failure) {

@@ -72,6 +72,12 @@ export interface EntraPeer {
   now(): number;
   /** Moves the peer's clock forward (the 90-day inactivity rule, sign-in frequency). */
   advanceClock(ms: number): void;
+  /**
+   * Holds the answers of matching successful token requests until `release()`: the grant has
+   * happened (a refresh token rotated) but the client has not heard of it, the window in which
+   * a crash loses the answer. `reached` resolves when the first answer is held.
+   */
+  holdTokenAnswers(match: { tenantId?: string; grantType?: string }): { reached: Promise<void>; release(): void };
   /** Every metadata and key-set request, oldest first. */
   readonly discoveryRequests: readonly DiscoveryRecord[];
   /** Access tokens issued, by tenant id. */
@@ -123,6 +129,13 @@ export async function createEntraPeer(opts: EntraPeerOptions): Promise<EntraPeer
   const codes = createUserGrantStore();
   const browser: BrowserScript = { consent: "accept" };
   const browserRequests: BrowserRecord[] = [];
+  const holds: { matches(r: TokenRequestRecord): boolean; reachedNow(): void; released: Promise<void> }[] = [];
+  const beforeAnswer = async (record: TokenRequestRecord): Promise<void> => {
+    const hold = holds.find((h) => h.matches(record));
+    if (hold === undefined) return;
+    hold.reachedNow();
+    await hold.released;
+  };
   const faults = createFaultQueue();
   const signer = await createTokenSigner();
   const requests: TokenRequestRecord[] = [];
@@ -144,7 +157,7 @@ export async function createEntraPeer(opts: EntraPeerOptions): Promise<EntraPeer
       directory, signer, now, origin, record: (entry) => discoveryRequests.push(entry),
     }),
     ...createTokenRoutes({
-      directory, signer, faults, now, origin, codes,
+      directory, signer, faults, now, origin, codes, beforeAnswer,
       record: (entry) => requests.push(entry),
       countIssued: (tenantId) => issued.set(tenantId, (issued.get(tenantId) ?? 0) + 1),
     }),
@@ -189,6 +202,27 @@ export async function createEntraPeer(opts: EntraPeerOptions): Promise<EntraPeer
     browserRequests,
     refreshTokens: (tenantId) => codes.refreshTokens(tenantId),
     now,
+    holdTokenAnswers(match) {
+      let reachedNow = (): void => undefined;
+      let release = (): void => undefined;
+      const reached = new Promise<void>((resolve) => (reachedNow = resolve));
+      const released = new Promise<void>((resolve) => (release = resolve));
+      const hold = {
+        matches: (r: TokenRequestRecord) =>
+          (match.tenantId === undefined || r.tenantId === match.tenantId) &&
+          (match.grantType === undefined || r.grantType === match.grantType),
+        reachedNow: () => reachedNow(),
+        released,
+      };
+      holds.push(hold);
+      return {
+        reached,
+        release() {
+          holds.splice(holds.indexOf(hold), 1);
+          release();
+        },
+      };
+    },
     advanceClock(ms) {
       if (!(ms >= 0)) throw new Error("entra peer: the clock only moves forward");
       offsetMs += ms;

@@ -46,6 +46,8 @@ export interface TokenEndpointDeps {
   record(entry: TokenRequestRecord): void;
   countIssued(tenantId: string): void;
   codes: UserGrantStore;
+  /** Resolves when a granted answer may be sent (a test can hold it: a crash window). */
+  beforeAnswer(record: TokenRequestRecord): Promise<void>;
 }
 
 /** Grants that redeem a user's code or token: refused cross-origin for web (confidential) apps. */
@@ -161,7 +163,9 @@ function tokenRoute(deps: TokenEndpointDeps, protocol: Protocol, path: RegExp): 
         deps.countIssued(success.tenantId);
         record.status = 200;
         deps.record(record);
-        sendJson(res, 200, success.body, headers);
+        // The grant has happened (a refresh token is rotated) whether or not the answer arrives.
+        await deps.beforeAnswer(record);
+        if (!res.destroyed) sendJson(res, 200, success.body, headers);
       } catch (error: unknown) {
         if (!(error instanceof AadstsFailure)) throw error;
         const failure = renderFailure(error, {

@@ -9,6 +9,8 @@ import { graphError, type GraphRequestIds } from "./errors.ts";
 export const GRAPH_RESOURCE = "https://graph.microsoft.com";
 /** security-list-alerts_v2-permissions.md: least privileged first. */
 export const ALERT_ROLES = ["SecurityAlert.Read.All", "SecurityAlert.ReadWrite.All"];
+// Delegated permissions of the same API (microsoft-apis.md §3 "Permissions").
+const DELEGATED_SCOPES = ["SecurityAlert.Read.All", "SecurityAlert.ReadWrite.All"];
 
 // Assumption: Graph's 401 challenge names the common authority and Graph's own app id.
 const CHALLENGE = 'Bearer realm="", authorization_uri=' +
@@ -34,7 +36,7 @@ export interface GraphAuthDeps {
 export async function authenticateGraph(header: string | undefined, deps: GraphAuthDeps):
   Promise<GraphAuthOutcome> {
   const check = await checkBearer(header, { verifyToken: deps.verifyToken,
-    audience: deps.audience, roles: ALERT_ROLES, nowMs: deps.nowMs });
+    audience: deps.audience, roles: ALERT_ROLES, scopes: DELEGATED_SCOPES, nowMs: deps.nowMs });
   if (check.ok) return { ok: true, tenantId: check.tenantId, appId: check.appId };
 
   const unauthorized = (message: string): GraphAuthOutcome => ({ ok: false,

@@ -7,6 +7,8 @@ export interface TokenClaims {
   aud: string;
   tid: string;
   roles?: string[];
+  /** Delegated permissions of a user token, space-separated. */
+  scp?: string;
   appid?: string;
   azp?: string;
   exp: number;
@@ -24,7 +26,7 @@ export type BearerFailure =
   | "expired"
   /** `aud` is not the API's resource. */
   | "audience"
-  /** None of the accepted application roles. */
+  /** None of the accepted application roles (nor, for a user token, delegated permissions). */
   | "roles"
   /** No `tid` claim. */
   | "tenant";
@@ -39,6 +41,11 @@ export interface BearerRules {
   audience: string;
   /** Application roles of which one is required; empty = no role check. */
   roles: readonly string[];
+  /**
+   * Delegated permissions (`scp`) of which one admits a user token instead of a role. The
+   * service then applies the user's own rights, which the stand-ins do not model.
+   */
+  scopes?: readonly string[];
   nowMs: number;
 }
 
@@ -61,7 +68,9 @@ export async function checkBearer(header: string | undefined, rules: BearerRules
   // id or a trailing slash is refused.
   if (claims.aud !== rules.audience) return { ok: false, failure: "audience", claims };
   const roles = Array.isArray(claims.roles) ? claims.roles : [];
-  if (rules.roles.length > 0 && !roles.some((role) => rules.roles.includes(role))) {
+  const scopes = typeof claims.scp === "string" ? claims.scp.split(" ") : [];
+  const delegated = scopes.some((scope) => rules.scopes?.includes(scope) === true);
+  if (rules.roles.length > 0 && !delegated && !roles.some((role) => rules.roles.includes(role))) {
     return { ok: false, failure: "roles", claims };
   }
   if (typeof claims.tid !== "string" || claims.tid === "") {
