@@ -1,0 +1,138 @@
+// Long values in storage/passwords: chunks of at most 255 characters under a manifest that
+// switches only after every chunk is written; readers never see a mix, a crash never loses the
+// saved value, and leftovers are cleaned.
+import assert from "node:assert/strict";
+import { randomBytes } from "node:crypto";
+import { after, before, describe, it } from "node:test";
+
+import { CHUNK_SIZE, createSecretStore } from "../../src/auth/index.ts";
+import { AddonError } from "../../src/errors.ts";
+import { Secret } from "../../src/log/index.ts";
+import type { SplunkdClient } from "../../src/splunkd/index.ts";
+import { startServices, type Services } from "./support/services.ts";
+
+const REALM = "TA-defender-mssp";
+const token = (chars: number): string => randomBytes(chars).toString("base64url").slice(0, chars);
+
+describe("secret store (storage/passwords, chunked)", () => {
+  let services: Services;
+  let nowMs = Date.parse("2026-02-01T00:00:00Z");
+
+  before(async () => {
+    services = await startServices();
+  });
+  after(() => services.close());
+
+  const store = (client: SplunkdClient = services.client) =>
+    createSecretStore({ splunkd: client, realm: REALM, nowMs: () => nowMs });
+  const entries = (prefix: string) =>
+    services.splunkd.passwords().filter((p) => p.realm === REALM && p.username.startsWith(prefix));
+
+  it("keeps a short value in one entry, readable as an admin stores it by hand", async () => {
+    await store().write("account/a/client_secret", new Secret("short~secret"));
+    assert.deepEqual(entries("account/a/").map((e) => [e.username, e.clearPassword]),
+      [["account/a/client_secret", "short~secret"]]);
+    assert.equal((await store().read("account/a/client_secret"))?.reveal(), "short~secret");
+    assert.equal(await store().read("account/a/nothing"), undefined);
+  });
+
+  it("splits a long value into chunks of at most 255 characters and joins it back", async () => {
+    const value = token(1300);
+    await store().write("input/x/refresh_token", new Secret(value));
+    const stored = entries("input/x/refresh_token");
+    assert.equal(stored.length, 1 + Math.ceil(1300 / CHUNK_SIZE));
+    assert.ok(stored.every((e) => e.clearPassword.length <= 255), "every entry fits 255 characters");
+    assert.ok(!stored.some((e) => e.clearPassword === value));
+    assert.equal((await store().read("input/x/refresh_token"))?.reveal(), value);
+  });
+
+  it("replaces a value, deletes the old chunks, and changes the stamp", async () => {
+    const s = store();
+    const before = await s.stamp("input/x/refresh_token");
+    const next = token(900);
+    await s.write("input/x/refresh_token", new Secret(next));
+    assert.notEqual(await s.stamp("input/x/refresh_token"), before);
+    assert.equal(entries("input/x/refresh_token").length, 1 + Math.ceil(900 / CHUNK_SIZE));
+    assert.equal((await s.read("input/x/refresh_token"))?.reveal(), next);
+    await s.write("input/x/refresh_token", new Secret("short now"));
+    assert.equal(entries("input/x/refresh_token").length, 1);
+    await s.delete("input/x/refresh_token");
+    assert.equal(entries("input/x/refresh_token").length, 0);
+  });
+
+  it("keeps the saved value whole when a write dies at any step, and sweeps what it left", async () => {
+    const name = "input/crash/refresh_token";
+    const saved = token(1100);
+    await store().write(name, new Secret(saved));
+    // Chunks, then the manifest: one update of the existing entry switches it.
+    const posts = Math.ceil(1100 / CHUNK_SIZE) + 1;
+    for (let failAt = 1; failAt <= posts; failAt += 1) {
+      let calls = 0;
+      // A client that dies (throws) on its failAt-th POST: a crash mid-write.
+      const dying: SplunkdClient = wrap(services.client, () => {
+        calls += 1;
+        if (calls === failAt) throw new Error("crash");
+      });
+      const attempt = token(1100);
+      await assert.rejects(store(dying).write(name, new Secret(attempt)), /crash/);
+      assert.equal((await store().read(name))?.reveal(), saved, `after dying at POST ${failAt}`);
+    }
+    assert.ok(entries(name).length > 1 + Math.ceil(1100 / CHUNK_SIZE), "leftover chunks");
+    nowMs += 16 * 60_000;
+    const last = token(1100);
+    await store().write(name, new Secret(last));
+    assert.equal(entries(name).length, 1 + Math.ceil(1100 / CHUNK_SIZE), "leftovers swept");
+    assert.equal((await store().read(name))?.reveal(), last);
+  });
+
+  it("re-reads when a concurrent writer switches the manifest under it", async () => {
+    const name = "input/race/refresh_token";
+    const first = token(800);
+    const second = token(800);
+    await store().write(name, new Secret(first));
+    let swapped = false;
+    // Between reading the manifest and its chunks, another process writes a new value.
+    const racing = wrap(services.client, undefined, async (path) => {
+      if (!swapped && path.includes(encodeURIComponent("race/refresh_token/"))) {
+        swapped = true;
+        await store().write(name, new Secret(second));
+      }
+    });
+    assert.equal((await store(racing).read(name))?.reveal(), second);
+  });
+
+  it("says which value is broken when a chunk is gone for good", async () => {
+    const name = "input/broken/refresh_token";
+    await store().write(name, new Secret(token(600)));
+    const chunk = entries(`${name}/`)[0];
+    assert.ok(chunk);
+    await services.client.delete(`storage/passwords/${encodeURIComponent(chunk.name)}`);
+    await assert.rejects(store().read(name), (error: AddonError) => {
+      assert.equal(error.code, "SECRET_UNREADABLE");
+      assert.match(error.message, /input\/broken\/refresh_token/);
+      return true;
+    });
+  });
+});
+
+/** A client that calls `onPost` before each POST and `onGet` before each GET. */
+function wrap(
+  client: SplunkdClient,
+  onPost?: () => void,
+  onGet?: (path: string) => Promise<void>,
+): SplunkdClient {
+  const make = (inner: SplunkdClient): SplunkdClient => ({
+    get: async (path, query) => {
+      await onGet?.(path);
+      return inner.get(path, query);
+    },
+    delete: (path) => inner.delete(path),
+    postForm: async (path, form) => {
+      onPost?.();
+      return inner.postForm(path, form);
+    },
+    postJson: (path, body) => inner.postJson(path, body),
+    expect: (statuses) => make(inner.expect(statuses)),
+  });
+  return make(client);
+}
