@@ -5,6 +5,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 
+import { createAppCertificate } from "../peers/entra/certificates.ts";
 import { MSSP_CLIENT_ID } from "../support/world.ts";
 import { REDIRECT_URI, startOnboardingWorld, type OnboardingWorld } from "../auth/support/onboarding.ts";
 
@@ -96,6 +97,22 @@ describe("delegated onboarding: sign-in, then rotation on every run", () => {
     assert.equal(next.exitCode, 0, next.stderr.join("\n"));
     assert.equal(events(tenantId).length, 30);
     assert.equal(await o.stored("input/crashy/refresh_token"), newest(tenantId));
+  });
+
+  it("signs in and collects with a certificate account (the add-on's own PS256 assertion)", async () => {
+    const cert = createAppCertificate("delegated-e2e");
+    o.world.entra.updateApp(MSSP_CLIENT_ID, { certificates: [{ pem: cert.certPem }] });
+    const stored = await o.onboard("store_certificate", {
+      account: "mssp-cert", client_id: MSSP_CLIENT_ID, private_key: cert.keyPem, certificate: cert.certPem,
+    });
+    assert.equal(stored.status, 200, JSON.stringify(stored.payload));
+    const { tenantId } = await signIn("certified", { account: "mssp-cert" });
+    const run = await o.world.runner.run("certified", params(tenantId, { account: "mssp-cert" }));
+    assert.equal(run.exitCode, 0, run.stderr.join("\n"));
+    assert.equal(events(tenantId).length, 30);
+    const calls = o.world.entra.requests.filter((r) => r.tenantId === tenantId);
+    assert.deepEqual(calls.map((r) => [r.grantType, r.authMethods.join(), r.secretSent]),
+      [["authorization_code", "private_key_jwt", false], ["refresh_token", "private_key_jwt", false]]);
   });
 
   it("uses the v1 endpoint and resource= for the legacy SIEM audience", async () => {

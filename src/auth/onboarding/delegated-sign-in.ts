@@ -109,7 +109,7 @@ export async function completeSignIn(
     code: new Secret(code), redirectUri: field(data, "redirect_uri"),
     codeVerifier: new Secret(field(data, "code_verifier")),
   });
-  return saveSignIn(deps, binding, config, app, tokens, true);
+  return saveSignIn(deps, binding, config, app, tokens);
 }
 
 /**
@@ -138,7 +138,7 @@ export async function storeRefreshToken(
     return { input: config.inputName, tenant_id: config.tenantId, verified: "false" };
   }
   const tokens = await client.refresh(pasted);
-  return saveSignIn(deps, binding, config, app, { ...tokens, refreshToken: tokens.refreshToken ?? pasted }, true);
+  return saveSignIn(deps, binding, config, app, { ...tokens, refreshToken: tokens.refreshToken ?? pasted });
 }
 
 async function clientFor(deps: OnboardingDeps, config: InputConfig) {
@@ -157,7 +157,6 @@ async function saveSignIn(
   config: InputConfig,
   app: AppCredential,
   tokens: DelegatedTokens,
-  verified: boolean,
 ): Promise<Record<string, string>> {
   if (tokens.tenantId !== undefined && tokens.tenantId.toLowerCase() !== config.tenantId) {
     throw new AddonError("AUTH_TENANT_MISMATCH",
@@ -173,7 +172,7 @@ async function saveSignIn(
   const now = new Date(deps.nowMs()).toISOString();
   await recordConsent(deps.splunkd, {
     account: config.account, tenant_id: config.tenantId, auth_mode: "delegated",
-    consent_state: "granted", verified_at: verified ? now : "", recorded_by: binding.user,
+    consent_state: "granted", verified_at: now, recorded_by: binding.user,
     signed_in_as: tokens.userName ?? "", input: config.inputName,
   }, deps.nowMs());
   deps.logger.info("delegated sign-in recorded", {
@@ -181,7 +180,7 @@ async function saveSignIn(
   });
   return {
     input: config.inputName, tenant_id: config.tenantId, signed_in_as: tokens.userName ?? "",
-    verified: String(verified),
+    verified: "true",
   };
 }
 
