@@ -16,7 +16,8 @@ export const DEFENDER_ALERTS_SCHEME: Scheme = {
     {
       name: "account",
       title: "Account",
-      description: "The MSSP app registration whose client ID and secret are used.",
+      description:
+        "The MSSP app registration whose client ID and credential (secret or certificate) are used.",
       requiredOnCreate: true,
     },
     {
@@ -34,7 +35,9 @@ export const DEFENDER_ALERTS_SCHEME: Scheme = {
     {
       name: "auth_mode",
       title: "Authentication mode",
-      description: "app_only (admin consent, client credentials) or delegated. Default: app_only.",
+      description:
+        "app_only (admin consent, client credentials) or delegated (a customer sign-in on the " +
+        "setup page; its refresh token is rotated on every run). Default: app_only.",
     },
     {
       name: "login_url",
