@@ -14,10 +14,15 @@ import {
 import { basename, dirname, join, relative, sep } from "node:path";
 
 /** What the app ships from the repository: whole folders, then single files. */
-export const APP_FOLDERS = ["default", "docs", "metadata", "README", "static"];
+export const APP_FOLDERS = ["appserver", "bin", "default", "docs", "metadata", "README", "static"];
 export const APP_FILES = ["app.manifest", "README.md"];
+// npm run build's plain-Node bundle: the packages run the executable in <platform>/bin instead.
+const BUILD_OUTPUTS = new Set(["bin/defender_alerts", "bin/package.json"]);
 
-/** Copies the app's own files from `repo` into `appDir`; hidden files and local.meta never go. */
+/**
+ * Copies the app's own files from `repo` into `appDir`. Hidden files, local.meta, Python caches
+ * and the plain-Node bundle never go.
+ */
 export function stageAppFiles(repo, appDir) {
   for (const folder of APP_FOLDERS) {
     for (const file of listFiles(join(repo, folder))) copyInto(repo, file, appDir);
@@ -27,8 +32,9 @@ export function stageAppFiles(repo, appDir) {
 
 function copyInto(repo, file, appDir) {
   const rel = relative(repo, file);
-  const hidden = rel.split(sep).some((part) => part.startsWith("."));
-  if (hidden || basename(rel) === "local.meta") return;
+  const parts = rel.split(sep);
+  if (parts.some((part) => part.startsWith(".") || part === "__pycache__")) return;
+  if (basename(rel) === "local.meta" || rel.endsWith(".pyc") || BUILD_OUTPUTS.has(parts.join("/"))) return;
   const target = join(appDir, rel);
   mkdirSync(dirname(target), { recursive: true });
   copyFileSync(file, target);

@@ -5,7 +5,7 @@
 //
 // Writes dist/TA-defender-mssp-<version>-<platform>.tgz and an identical .spl next to it.
 import { execFileSync } from "node:child_process";
-import { copyFileSync, readFileSync, rmSync, statSync } from "node:fs";
+import { copyFileSync, existsSync, readFileSync, rmSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 
@@ -40,6 +40,7 @@ for (const platform of values.platform) {
   const appDir = join(work, APP_ID);
   rmSync(work, { recursive: true, force: true });
   stageAppFiles(REPO, appDir);
+  await buildSetupPage(appDir);
 
   // The JavaScript the executable runs, shipped as the executable's source for reviewers.
   const mainScript = join(appDir, "lib", "defender_alerts.js");
@@ -71,6 +72,16 @@ for (const platform of values.platform) {
 
 function mib(bytes) {
   return (bytes / 1048576).toFixed(1);
+}
+
+/**
+ * The setup page's bundle (appserver/static/setup), built into the package from web/ by
+ * scripts/build-web.mjs when the repository has it, so a package never ships a stale page.
+ */
+async function buildSetupPage(appDir) {
+  if (!existsSync(join(REPO, "scripts", "build-web.mjs"))) return;
+  const web = await import("./build-web.mjs");
+  await web.buildSetupPage({ outdir: join(appDir, web.SETUP_PAGE_DIR) });
 }
 
 /** The version, which package.json, app.conf and app.manifest must agree on. */
