@@ -20,6 +20,8 @@ export interface ScenarioResult {
   indexed: number;
   lost: number;
   duplicated: number;
+  /** The most duplicates any one run wrote (only runs after a SIGKILL may write any). */
+  maxDuplicatesInOneRun: number;
   runs: number;
   kills: number;
   faultsServed: number;
@@ -145,6 +147,29 @@ export async function runScenario(
 
   let runs = 0;
   let kills = 0;
+  let maxDuplicatesInOneRun = 0;
+  let afterKill = false;
+  let duplicatesSoFar = 0;
+  const countDuplicates = (): number => {
+    const seen = new Set<string>();
+    let dup = 0;
+    for (const e of world.runner.index.events) {
+      if (e.source !== `defender_alerts:${tenantId}`) continue;
+      const a = JSON.parse(e.raw) as { id: string; lastUpdateTime: string };
+      const key = `${a.id}|${a.lastUpdateTime}`;
+      if (seen.has(key)) dup += 1;
+      else seen.add(key);
+    }
+    return dup;
+  };
+  const noteRun = (killed: boolean): void => {
+    const now = countDuplicates();
+    const added = now - duplicatesSoFar;
+    duplicatesSoFar = now;
+    if (added > 0 && !afterKill) throw new Error(`${scenario.name}: a run not after a SIGKILL wrote ${added} duplicates`);
+    maxDuplicatesInOneRun = Math.max(maxDuplicatesInOneRun, added);
+    afterKill = killed;
+  };
   let flap: NodeJS.Timeout | undefined;
   for (; runs < opts.maxRuns; ) {
     runs += 1;
@@ -159,6 +184,7 @@ export async function runScenario(
     clearInterval(flap);
     world.splunkd.setKvStoreStatus("ready");
     if (result.signal === "SIGKILL") kills += 1;
+    noteRun(result.signal === "SIGKILL");
     const finished = result.exitCode === 0 && !result.stderr.some((l) => /stopped_by=(signal|budget)/.test(l));
     // A run that finished before its signal came read everything: the scenario is done.
     if (finished && (stop === undefined || result.signal === null)) break;
@@ -167,6 +193,7 @@ export async function runScenario(
   world.defender.clearFaults();
   const last = await world.runner.run(input, params);
   runs += 1;
+  noteRun(false);
   if (last.exitCode !== 0) throw new Error(`${scenario.name}: the final clean run failed:\n${last.stderr.join("\n")}`);
 
   const indexed = world.runner.index
@@ -182,16 +209,18 @@ export async function runScenario(
   const duplicated = [...counts.values()].reduce((sum, n) => sum + (n - 1), 0);
   const faultsServed = world.defender.requests.filter((r) => r.tenant === tenantId && r.fault !== undefined).length - before;
   const allowed = scenario.duplicatesAllowedPerKill === true ? kills * opts.pageSize : 0;
+  const perRunOk = maxDuplicatesInOneRun <= (scenario.duplicatesAllowedPerKill === true ? opts.pageSize : 0);
   return {
     name: scenario.name,
     expected: expected.length,
     indexed: indexed.length,
     lost,
     duplicated,
+    maxDuplicatesInOneRun,
     runs,
     kills,
     faultsServed,
     pageSize: opts.pageSize,
-    ok: lost === 0 && duplicated <= allowed,
+    ok: lost === 0 && duplicated <= allowed && perRunOk,
   };
 }
