@@ -99,6 +99,20 @@ describe("delegated onboarding: sign-in, then rotation on every run", () => {
     assert.equal(await o.stored("input/crashy/refresh_token"), newest(tenantId));
   });
 
+  it("lets two runs of the same input at once both succeed, one after the other on the lease", async () => {
+    const { tenantId } = await signIn("twins");
+    o.world.entra.setTenantPolicy(tenantId, { invalidateUsedRefreshTokens: true });
+    const [a, b] = await Promise.all([
+      o.world.runner.run("twins", params(tenantId)),
+      o.world.runner.run("twins", params(tenantId)),
+    ]);
+    assert.deepEqual([a.exitCode, b.exitCode], [0, 0], [...a.stderr, ...b.stderr].join("\n"));
+    assert.equal(await o.stored("input/twins/refresh_token"), newest(tenantId));
+    assert.ok(o.world.entra.refreshTokens(tenantId).every((rt) => rt.redeemed <= 1), "no token redeemed twice");
+    const next = await o.world.runner.run("twins", params(tenantId));
+    assert.equal(next.exitCode, 0, next.stderr.join("\n"));
+  });
+
   it("signs in and collects with a certificate account (the add-on's own PS256 assertion)", async () => {
     const cert = createAppCertificate("delegated-e2e");
     o.world.entra.updateApp(MSSP_CLIENT_ID, { certificates: [{ pem: cert.certPem }] });
