@@ -24,14 +24,21 @@ const child = spawn(
 
 let passed = 0;
 let failed = 0;
-let tail = "";
+let partial = "";
+// The runner's own summary lines ("ℹ pass N", "ℹ fail N") come last; read them line by line so
+// long failure output can never push them out of view.
 child.stdout.on("data", (chunk) => {
   process.stdout.write(chunk);
-  tail = (tail + chunk.toString()).slice(-4000);
+  const lines = (partial + chunk.toString()).split("\n");
+  partial = lines.pop() ?? "";
+  for (const line of lines) {
+    const pass = /^ℹ pass (\d+)$/.exec(line);
+    const fail = /^ℹ fail (\d+)$/.exec(line);
+    if (pass) passed = Number(pass[1]);
+    if (fail) failed = Number(fail[1]);
+  }
 });
 child.on("close", (code) => {
-  passed = Number(/ℹ pass (\d+)/.exec(tail)?.[1] ?? 0);
-  failed = Number(/ℹ fail (\d+)/.exec(tail)?.[1] ?? 0);
   if (code !== 0 && failed === 0) failed = 1;
   console.log(`${passed} passed, ${failed} failed`);
   process.exitCode = failed > 0 || passed === 0 ? 1 : 0;

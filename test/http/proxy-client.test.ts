@@ -152,11 +152,13 @@ describe("the HTTP client through a real proxy", { skip: skipWithoutSquid() }, (
   });
 
   it("goes direct for a NO_PROXY host, and the proxy never sees it", async () => {
-    const before = squid.accessLog().length;
     const port = target.split(":").at(-1);
+    // The proxy named here listens nowhere (port 1), so an answer proves the call went direct.
+    // (Counting squid's log lines instead was flaky: earlier tests' tunnels are logged when they
+    // close, which can be after this test starts.)
     const res = await client(proxy({ port: deniedPort }), [serverTls.ca], { NO_PROXY: `127.0.0.1:${port}` })
       .send({ method: "GET", url: new URL(`${target}/direct`) });
     assert.equal(res.status, 200);
-    assert.equal(squid.accessLog().length, before);
+    assert.equal((JSON.parse(res.body) as { proxyAuthorization: unknown }).proxyAuthorization, null);
   });
 });
