@@ -17,6 +17,12 @@ export interface ConfStore {
   handle(request: RestRequest, file: string, rest: string[], origin: string): RestReply;
   /** Effective stanzas of one app's file: [default] inherited, then default/, then local. */
   merged(app: string, file: string): ConfStanzas;
+  /** The stanzas of the app's default/ file only. */
+  defaults(app: string, file: string): ConfStanzas;
+  /** Sets keys of a stanza in the local layer (creating it), as a REST write does. */
+  writeLocal(app: string, file: string, stanza: string, keys: Iterable<[string, string]>): void;
+  /** Removes a stanza from the local layer. */
+  removeLocal(app: string, file: string, stanza: string): void;
 }
 
 // Assumption: writing a conf through REST needs admin_all_objects (real splunkd checks the
@@ -87,6 +93,16 @@ export function createConfStore(opts: { appName: string; appDir: string }): Conf
 
   return {
     merged,
+    defaults: defaultsOf,
+    writeLocal(app, file, stanza, keys) {
+      const target = localOf(app, file);
+      const values = target.get(stanza) ?? new Map<string, string>();
+      for (const [key, value] of keys) values.set(key, value);
+      target.set(stanza, values);
+    },
+    removeLocal(app, file, stanza) {
+      localOf(app, file).delete(stanza);
+    },
     handle(request, file, rest, origin) {
       if (!/^[A-Za-z0-9_.-]+$/.test(file)) throw new RestError(400, `Invalid conf name: ${file}`);
       const [stanza, ...extra] = rest;

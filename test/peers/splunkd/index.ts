@@ -3,6 +3,7 @@ export { createSplunkdPeer, SYSTEM_USER } from "./splunkd-peer.ts";
 export type { RecordedRequest, SplunkdPeer, SplunkdPeerOptions } from "./splunkd-peer.ts";
 export { DEFAULT_USERS, type SplunkUser } from "./sessions.ts";
 export type { KvStoreStatus } from "./kv-endpoint.ts";
+export type { ModularInputCode } from "./inputs-endpoint.ts";
 export type { Json, KvDocument } from "./kv-query.ts";
 export { credentialName, escapeCredentialPart } from "./passwords-endpoint.ts";
 export type { StoredPassword } from "./passwords-endpoint.ts";

@@ -63,7 +63,8 @@ export function createPasswordStore(): PasswordStore {
       .map((entry) => toEntry(entry, request.session.capabilities.has("list_storage_passwords")));
     const { page, paging } = pageOf(sources, request.query);
     const { owner, app } = request.namespace;
-    return { status, body: buildEnvelope({ origin, owner, app, base: BASE }, page, paging) };
+    const fields = request.query.getAll("f");
+    return { status, body: buildEnvelope({ origin, owner, app, base: BASE }, page, paging, fields) };
   };
 
   const visible = (request: RestRequest) =>

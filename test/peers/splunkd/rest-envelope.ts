@@ -37,18 +37,36 @@ export function splunkTime(date: Date): string {
   return date.toISOString().replace(/\.\d{3}Z$/, "+00:00");
 }
 
-/** The JSON envelope of a collection answer (`output_mode=json`). */
-export function buildEnvelope(ref: CollectionRef, entries: EntrySource[], paging: Paging): unknown {
+/**
+ * The JSON envelope of a collection answer (`output_mode=json`). `fields` are splunkd's `f`
+ * list arguments: when given, each entry's `content` keeps only the matching keys (`*` is a
+ * wildcard), so a client can list credentials without receiving `clear_password`.
+ */
+export function buildEnvelope(
+  ref: CollectionRef,
+  entries: EntrySource[],
+  paging: Paging,
+  fields: readonly string[] = [],
+): unknown {
   const path = `${prefix(ref, ref.owner, ref.app)}/${ref.base}`;
   return {
     links: { create: `${path}/_new`, _reload: `${path}/_reload`, _acl: `${path}/_acl` },
     origin: `${ref.origin}${path}`,
     updated: splunkTime(new Date()),
     generator: GENERATOR,
-    entry: entries.map((entry) => buildEntry(ref, entry)),
+    entry: entries.map((entry) => buildEntry(ref, selectFields(entry, fields))),
     paging,
     messages: [],
   };
+}
+
+function selectFields(entry: EntrySource, fields: readonly string[]): EntrySource {
+  if (fields.length === 0) return entry;
+  const content = Object.fromEntries(
+    Object.entries(entry.content).filter(([key]) =>
+      fields.some((pattern) => globMatch(pattern, key, true))),
+  );
+  return { ...entry, content };
 }
 
 function buildEntry(ref: CollectionRef, entry: EntrySource): unknown {

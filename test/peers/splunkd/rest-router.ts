@@ -1,10 +1,13 @@
 import type { IncomingHttpHeaders } from "node:http";
 
 import type { ConfStore } from "./conf-endpoint.ts";
+import type { ModularInputs } from "./inputs-endpoint.ts";
 import type { KvStore } from "./kv-endpoint.ts";
 import type { PasswordStore } from "./passwords-endpoint.ts";
+import { buildEnvelope } from "./rest-envelope.ts";
 import { jsonErrorBody, parseRestPath, RestError, WILDCARD, xmlErrorBody } from "./rest-http.ts";
 import type { Namespace, RestReply, RestRequest } from "./rest-http.ts";
+import type { ScriptHandlers } from "./script-endpoint.ts";
 import { serverInfoReply, type ServerIdentity } from "./server-info.ts";
 import { SYSTEM_USER, type Session, type Sessions, type SplunkUser } from "./sessions.ts";
 
@@ -17,6 +20,8 @@ export interface RouterDeps {
   kv: KvStore;
   confs: ConfStore;
   identity: ServerIdentity;
+  inputs: ModularInputs;
+  scripts: ScriptHandlers;
 }
 
 /** One HTTP call as the server received it. */
@@ -36,10 +41,21 @@ export interface Answer {
 
 const STOCK_APPS = ["search", "launcher", "system"];
 
-/** Routes splunkd REST calls; answers every failure as splunkd's `messages` body. */
-export function createRestRouter(deps: RouterDeps): (call: RawCall) => Answer {
+/**
+ * Routes splunkd REST calls; answers every failure as splunkd's `messages` body. Calls that run
+ * the app's own code (modular input validation, REST handlers) answer asynchronously.
+ */
+export function createRestRouter(deps: RouterDeps): (call: RawCall) => Answer | Promise<Answer> {
   return (call) => {
     let json = outputModeOf(call) === "json";
+    const failed = (error: unknown): Answer => {
+      const failure =
+        error instanceof RestError
+          ? error
+          : new RestError(500, `splunkd stand-in failed: ${String(error)}`);
+      const text = json ? JSON.stringify(jsonErrorBody(failure)) : xmlErrorBody(failure);
+      return { status: failure.status, text, json };
+    };
     try {
       const parsed = parseRestPath(call.target.pathname);
       if (!parsed) throw new RestError(404, "Not Found");
@@ -61,6 +77,12 @@ export function createRestRouter(deps: RouterDeps): (call: RawCall) => Answer {
         session,
       };
       const [first, second, third] = endpoint;
+      const script = deps.scripts.find(endpoint);
+      if (script) {
+        // A REST handler answers JSON; output_mode is passed on to it.
+        json = true;
+        return deps.scripts.run(script, request, deps.origin).then((reply) => answer(reply, true), failed);
+      }
       if (first === "storage" && second === "collections" && third === "data") {
         // KV store data endpoints speak JSON whatever output_mode says.
         json = true;
@@ -68,14 +90,12 @@ export function createRestRouter(deps: RouterDeps): (call: RawCall) => Answer {
       }
 
       requireJsonMode(json);
+      if (first === "data" && second === "inputs") {
+        return deps.inputs.handle(request, endpoint.slice(2), deps.origin).then((reply) => answer(reply, true), failed);
+      }
       return answer(dispatch(deps, request), json);
     } catch (error) {
-      const failure =
-        error instanceof RestError
-          ? error
-          : new RestError(500, `splunkd stand-in failed: ${String(error)}`);
-      const text = json ? JSON.stringify(jsonErrorBody(failure)) : xmlErrorBody(failure);
-      return { status: failure.status, text, json };
+      return failed(error);
     }
   };
 }
@@ -85,6 +105,10 @@ function dispatch(deps: RouterDeps, request: RestRequest): RestReply {
   if (first === "server" && second === "info" && rest.length === 0) {
     if (request.method !== "GET") throw new RestError(405, "Method Not Allowed");
     return serverInfoReply(deps.origin, deps.identity, deps.kv.status);
+  }
+  if (first === "authentication" && second === "current-context" && rest.length === 0) {
+    if (request.method !== "GET") throw new RestError(405, "Method Not Allowed");
+    return currentContext(deps.origin, request.session);
   }
   if (first === "storage" && second === "passwords") {
     return deps.passwords.handle(request, rest, deps.origin);
@@ -96,6 +120,30 @@ function dispatch(deps: RouterDeps, request: RestRequest): RestReply {
     return deps.confs.handle(request, second.slice("conf-".length), rest, deps.origin);
   }
   throw new RestError(404, "Not Found");
+}
+
+/** Who the session key belongs to: splunkd's `authentication/current-context`. */
+function currentContext(origin: string, session: Session): RestReply {
+  const ref = { origin, owner: "nobody", app: "system", base: "authentication/current-context", global: true };
+  return {
+    status: 200,
+    body: buildEnvelope(ref, [{
+      name: "context",
+      app: "system",
+      owner: session.user,
+      author: "system",
+      sharing: "system",
+      updated: new Date(),
+      content: {
+        username: session.user,
+        realname: "",
+        roles: [...session.roles],
+        capabilities: [...session.capabilities].sort(),
+        defaultApp: "launcher",
+        "eai:acl": null,
+      },
+    }], { total: 1, perPage: 30, offset: 0 }),
+  };
 }
 
 function answer(reply: RestReply, json: boolean): Answer {

@@ -9,6 +9,8 @@ export interface SplunkUser {
 /** Who a session key belongs to and what it may do. */
 export interface Session {
   user: string;
+  /** The session key itself, which splunkd hands to the app's REST handlers (passSession). */
+  key: string;
   roles: readonly string[];
   capabilities: ReadonlySet<string>;
 }
@@ -65,7 +67,7 @@ export function createSessions(users: Record<string, SplunkUser>): Sessions {
 
   const mint = (user: string, roles: readonly string[]): string => {
     const key = newSessionKey();
-    byKey.set(key, { user, roles, capabilities: capabilitiesOf(roles) });
+    byKey.set(key, { user, key, roles, capabilities: capabilitiesOf(roles) });
     return key;
   };
 

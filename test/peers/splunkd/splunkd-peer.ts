@@ -4,10 +4,12 @@ import type { AddressInfo } from "node:net";
 
 import type { TestTls } from "../../support/tls.ts";
 import { createConfStore } from "./conf-endpoint.ts";
+import { createModularInputs, type ModularInputCode } from "./inputs-endpoint.ts";
 import { createKvStore, type KvStoreStatus } from "./kv-endpoint.ts";
 import type { KvDocument } from "./kv-query.ts";
 import { createPasswordStore, type StoredPassword } from "./passwords-endpoint.ts";
 import { createRestRouter } from "./rest-router.ts";
+import { createScriptHandlers } from "./script-endpoint.ts";
 import { createServerIdentity } from "./server-info.ts";
 import { createSessions, DEFAULT_USERS, SYSTEM_USER, type SplunkUser } from "./sessions.ts";
 
@@ -45,6 +47,16 @@ export interface SplunkdPeer {
   kv(collection: string): KvDocument[];
   /** Effective stanzas of one of the app's conf files (default/ plus REST changes). */
   conf(file: string): Record<string, Record<string, string>>;
+  /**
+   * Serves `data/inputs/<scheme>` with this scheme's executable, as splunkd does for a modular
+   * input it found in the app: introspection, and `--validate-arguments` on create and edit.
+   */
+  addModularInput(scheme: string, code: ModularInputCode): void;
+  /**
+   * Environment added to splunkd's own for the app's REST handlers (restmap.conf), which run
+   * the real Python handlers in the app's bin/ on every call.
+   */
+  setHandlerEnv(env: NodeJS.ProcessEnv): void;
   close(): Promise<void>;
 }
 
@@ -62,6 +74,8 @@ export async function createSplunkdPeer(opts: SplunkdPeerOptions): Promise<Splun
   const kv = createKvStore({ appName, appDir: opts.appDir });
   const confs = createConfStore({ appName, appDir: opts.appDir });
   const identity = createServerIdentity(opts.serverName);
+  const inputs = createModularInputs({ appName, confs });
+  const scripts = createScriptHandlers({ appDir: opts.appDir, appName });
   const requests: RecordedRequest[] = [];
 
   const server: Server = createServer({ cert: opts.tls.cert, key: opts.tls.key });
@@ -79,6 +93,8 @@ export async function createSplunkdPeer(opts: SplunkdPeerOptions): Promise<Splun
     kv,
     confs,
     identity,
+    inputs,
+    scripts,
   });
 
   server.on("request", (req: IncomingMessage, res: ServerResponse) => {
@@ -93,7 +109,7 @@ export async function createSplunkdPeer(opts: SplunkdPeerOptions): Promise<Splun
     const answer =
       body === undefined
         ? { status: 413, text: JSON.stringify({ messages: [TOO_LARGE] }), json: true }
-        : route({ method, target, body, headers: req.headers });
+        : await route({ method, target, body, headers: req.headers });
     const type = answer.json ? "application/json; charset=UTF-8" : "text/xml; charset=UTF-8";
     res.writeHead(answer.status, {
       "Content-Type": type,
@@ -122,6 +138,8 @@ export async function createSplunkdPeer(opts: SplunkdPeerOptions): Promise<Splun
         [...stanzas].map(([name, keys]) => [name, Object.fromEntries(keys)]),
       );
     },
+    addModularInput: (scheme, code) => inputs.register(scheme, code),
+    setHandlerEnv: (env) => scripts.setEnv(env),
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.close((error) => (error ? reject(error) : resolve()));
