@@ -139,10 +139,20 @@ describe("the packaged linux_x86_64 executable, run the way splunkd runs it", ()
     assert.equal(scheme.streamingMode, "xml");
   });
 
-  it("reads NODE_EXTRA_CA_CERTS at startup, as Node does", () => {
+  it("reads NODE_EXTRA_CA_CERTS when it first opens a TLS connection, as Node does", () => {
     const missing = join(noNode, "missing-ca.pem");
-    const result = spawnSync(exe, ["--scheme"], { encoding: "utf8", env: { PATH: noNode, NODE_EXTRA_CA_CERTS: missing } });
-    assert.equal(result.status, 0);
+    // --scheme never opens a connection (and no longer loads the TLS code), so validation against
+    // a closed port is what makes the runtime read the variable.
+    const items =
+      "<items><server_uri>https://127.0.0.1:1</server_uri><session_key>k</session_key><item name=\"x\">" +
+      "<param name=\"tenant_id\">72f988bf-86f1-41af-91ab-2d7cd011db47</param><param name=\"account\">a</param>" +
+      "</item></items>";
+    const result = spawnSync(exe, ["--validate-arguments"], {
+      encoding: "utf8",
+      input: items,
+      env: { PATH: noNode, NODE_EXTRA_CA_CERTS: missing },
+    });
+    assert.equal(result.status, 1);
     assert.match(result.stderr, /Ignoring extra certs from .*missing-ca\.pem/);
   });
 
