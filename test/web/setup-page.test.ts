@@ -4,10 +4,15 @@
 // stand-in answers the consent and sign-in round trips. Every screen is saved under
 // test-artifacts/screenshots/.
 import assert from "node:assert/strict";
+import { createHash, X509Certificate } from "node:crypto";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 
 import type { Browser, BrowserContext, Page } from "playwright-core";
 
+import { createAppCertificate } from "../peers/entra/certificates.ts";
+import { makeTempDir } from "../support/temp.ts";
 import { MSSP_CLIENT_ID } from "../support/world.ts";
 import { browserMissing, clearScreenshots, launchBrowser, newPage, screenshot } from "./support/browser.ts";
 import {
@@ -236,6 +241,30 @@ describe("the setup page in Chromium", { skip: browserMissing() }, () => {
     assert.ok(passwords().some((name) => name.startsWith("input/northwind/refresh_token")));
   });
 
+  it("registers a second app registration with a certificate loaded from PEM files", async () => {
+    const cert = createAppCertificate("mssp-setup-page");
+    const dir = makeTempDir("ta-dm-web-cert-");
+    writeFileSync(join(dir, "app.pem"), cert.certPem);
+    writeFileSync(join(dir, "app.key"), cert.keyPem);
+    s.world.entra.updateApp(MSSP_CLIENT_ID, { certificates: [{ pem: cert.certPem }] });
+    await openTab(page, "MSSP app");
+    await choose(page, page, "Account", "New account…");
+    await page.getByLabel("Account name").fill("mssp-cert");
+    await page.getByLabel("Application (client) ID").fill(MSSP_CLIENT_ID);
+    await page.getByRole("radio", { name: "Certificate" }).click();
+    await page.getByLabel("Load the certificate from a file").setInputFiles(join(dir, "app.pem"));
+    await page.getByLabel("Load the private key from a file").setInputFiles(join(dir, "app.key"));
+    await page.getByRole("button", { name: "Save app registration" }).click();
+    const sha1 = createHash("sha1").update(new X509Certificate(cert.certPem).raw).digest("hex").toUpperCase();
+    await outcome(page).getByText(`Saved. Certificate thumbprint ${sha1}`, { exact: false }).waitFor();
+    await page.getByText("A certificate and key is set.").waitFor();
+    await screenshot(page, "15-certificate-account");
+    assert.equal(s.world.splunkd.conf("ta_defender_mssp_account")["mssp-cert"]?.["credential_type"], "certificate");
+    assert.ok(passwords().filter((name) => name.startsWith("account/mssp-cert/private_key")).length > 1, "the key is chunked");
+    const keyBody = cert.keyPem.split("\n")[1] ?? "";
+    assert.ok(bodies.every((body) => !body.includes(keyBody)), "the private key never comes back to the browser");
+  });
+
   it("works in a narrow window and with the keyboard", async () => {
     await page.setViewportSize({ width: 390, height: 844 });
     await page.reload();
@@ -245,7 +274,7 @@ describe("the setup page in Chromium", { skip: browserMissing() }, () => {
     await page.locator('.tdm-details[data-tenant="contoso"]').getByRole("button", { name: "Test connection" }).waitFor();
     const widths = await page.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth]);
     assert.ok((widths[0] ?? 0) <= (widths[1] ?? 0), `no sideways scrolling: ${widths.join(" > ")}`);
-    await screenshot(page, "15-narrow-window");
+    await screenshot(page, "16-narrow-window");
 
     const add = page.getByRole("button", { name: "Add tenant" });
     await add.focus();
@@ -274,7 +303,7 @@ describe("the setup page in Chromium", { skip: browserMissing() }, () => {
       await analyst.goto(s.setupUrl);
       await signInToSplunk(analyst, { user: "analyst", password: "Chang3d!-analyst" });
       await analyst.getByText("Page not found!").waitFor();
-      await screenshot(analyst, "16-non-admin-refused");
+      await screenshot(analyst, "17-non-admin-refused");
       // Even with the form key, splunkd checks the analyst's own capabilities on every write.
       const write = await postFrom(analyst, `${proxy}/storage/passwords?output_mode=json`, form, true);
       assert.equal(write.status, 403);

@@ -86,7 +86,11 @@ export function TenantDetails({ splunkd, tenant, account, docs, checkpoint, onCh
       return success(answer["summary"] ?? `Connected to tenant ${tenant.tenantId}: a token was granted and the API answered.`);
     } catch (error) {
       // An add-on on the server without the test action: prove the token at least (app-only).
-      if (!isUnknownAction(error) || tenant.authMode !== "app_only") throw error;
+      if (!isUnknownAction(error)) throw error;
+      if (tenant.authMode === "delegated") {
+        return { kind: "info", text: "This add-on version cannot test a delegated tenant from the setup page; its " +
+          "sign-in was checked with Entra ID when it was stored. The input's next run shows the outcome under Health." };
+      }
       await onboard(splunkd, "verify_consent", { account: tenant.account, tenant_id: tenant.tenantId, ...target });
       return success(`Connected to tenant ${tenant.tenantId}: Entra ID granted a token with the stored credential. ` +
         "(This add-on version checks the token only, not an alert read.)");
