@@ -211,6 +211,7 @@ export async function createSplunkWebPeer(opts: SplunkWebPeerOptions): Promise<S
       return sendMessages(res, 401, "Splunk Web session is not logged in.");
     }
     // Splunk Web refuses a state-changing call that does not carry the CSRF form key.
+    // Assumption: its status and text (the brief of issue 5 says 403).
     if (method !== "GET" && method !== "HEAD" && req.headers["x-splunk-form-key"] !== session.csrf) {
       record(403);
       return sendMessages(res, 403, "Splunk cannot authenticate the request. CSRF validation failed.");
@@ -228,6 +229,7 @@ export async function createSplunkWebPeer(opts: SplunkWebPeerOptions): Promise<S
 
   // The app's custom endpoints reach splunkd only where web.conf exposes them; splunkd's own
   // endpoints are exposed by Splunk Web's system web.conf.
+  // Assumption: the stock endpoints listed here are among those; others answer 404.
   const appPatterns = exposedPatterns(appDir);
   function exposed(splunkdPath: string, method: string): boolean {
     const match = /^\/servicesNS\/[^/]+\/[^/]+\/(.+)$/.exec(splunkdPath) ?? /^\/services\/(.+)$/.exec(splunkdPath);
