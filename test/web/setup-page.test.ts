@@ -75,6 +75,7 @@ describe("the setup page in Chromium", { skip: browserMissing() }, () => {
       [MSSP_CLIENT_ID, "client_secret", "custom", s.world.entra.url]);
     assert.deepEqual(passwords(), ["account/mssp/client_secret"]);
     assert.equal(s.world.splunkd.conf("app")["install"]?.["is_configured"], "true");
+    assert.ok(s.web.proxied.some((c) => c.method === "POST" && c.path.endsWith("/apps/local/TA-defender-mssp/_reload") && c.status === 200));
     // The secret field is empty again and the page never received the stored value.
     assert.equal(await page.getByLabel("Client secret").inputValue(), "");
     assert.ok(bodies.length > 5 && bodies.every((body) => !body.includes(SECRET)));

@@ -5,7 +5,7 @@ import type { ModularInputs } from "./inputs-endpoint.ts";
 import type { KvStore } from "./kv-endpoint.ts";
 import type { PasswordStore } from "./passwords-endpoint.ts";
 import { buildEnvelope } from "./rest-envelope.ts";
-import { jsonErrorBody, parseRestPath, RestError, WILDCARD, xmlErrorBody } from "./rest-http.ts";
+import { jsonErrorBody, parseRestPath, requireCapability, RestError, WILDCARD, xmlErrorBody } from "./rest-http.ts";
 import type { Namespace, RestReply, RestRequest } from "./rest-http.ts";
 import type { ScriptHandlers } from "./script-endpoint.ts";
 import { serverInfoReply, type ServerIdentity } from "./server-info.ts";
@@ -109,6 +109,15 @@ function dispatch(deps: RouterDeps, request: RestRequest): RestReply {
   if (first === "authentication" && second === "current-context" && rest.length === 0) {
     if (request.method !== "GET") throw new RestError(405, "Method Not Allowed");
     return currentContext(deps.origin, request.session);
+  }
+  if (first === "apps" && second === "local" && rest.length === 2 && rest[1] === "_reload") {
+    // Re-reads the app's configuration; this stand-in reads default/ on every call anyway.
+    if (request.method !== "POST") throw new RestError(405, "Method Not Allowed");
+    requireCapability(request.session, "admin_all_objects");
+    if (rest[0] !== deps.appName && !STOCK_APPS.includes(rest[0] ?? "")) {
+      throw new RestError(404, `Application does not exist: ${rest[0] ?? ""}`);
+    }
+    return { status: 200, body: { entry: [], messages: [] } };
   }
   if (first === "storage" && second === "passwords") {
     return deps.passwords.handle(request, rest, deps.origin);

@@ -8,7 +8,7 @@ import WaitSpinner from "@splunk/react-ui/WaitSpinner";
 import { isConfigured, markConfigured, readAccounts, readProxy, type Account, type ProxySettings } from "../rest/config.ts";
 import { onboard } from "../rest/onboard.ts";
 import { storedSecretNames } from "../rest/secrets.ts";
-import { createSplunkd } from "../rest/splunkd.ts";
+import { APP, createSplunkd } from "../rest/splunkd.ts";
 import { readCheckpoints, readHealth, readTenants, type CheckpointDoc, type HealthDoc, type Tenant } from "../rest/tenants.ts";
 import { AccountSection } from "./AccountSection.tsx";
 import { NetworkSection } from "./NetworkSection.tsx";
@@ -84,7 +84,7 @@ export function App() {
   if (!loaded) return <WaitSpinner size="medium" screenReaderText="Loading the setup page" />;
 
   const saveAccount = async () => {
-    if (!loaded.configured) await markConfigured(splunkd);
+    if (!loaded.configured) await markConfigured(splunkd, APP);
     await load();
   };
 

@@ -68,7 +68,11 @@ export async function isConfigured(splunkd: Splunkd): Promise<boolean> {
   return ["1", "true"].includes(value.toLowerCase());
 }
 
-/** Marks the app set up, so Splunk Web opens its home view instead of this page. */
-export async function markConfigured(splunkd: Splunkd): Promise<void> {
+/**
+ * Marks the app set up, so Splunk Web opens its home view instead of this page, and has splunkd
+ * re-read the app's configuration (as Splunk's setup page examples do).
+ */
+export async function markConfigured(splunkd: Splunkd, app: string): Promise<void> {
   await splunkd.postForm("configs/conf-app/install", { is_configured: "true" });
+  await splunkd.postForm(`apps/local/${encodeURIComponent(app)}/_reload`, {});
 }
