@@ -13,6 +13,7 @@ import {
   renderValidationError,
 } from "./protocol/index.ts";
 import { createEnvironment, DEFENDER_ALERTS_SCHEME, runInput, validateStanza } from "./pipeline/index.ts";
+import { testConnection } from "./pipeline/test-connection.ts";
 
 /** Routes splunkd's three invocations; returns the exit code. */
 export async function main(argv: string[]): Promise<number> {
@@ -126,7 +127,7 @@ async function onboard(logger: Logger): Promise<number> {
   try {
     const answer = await runOnboardAction(request, {
       ...env, logger, nowMs: Date.now, sleep: (ms) => delay(ms),
-    });
+    }, { test_connection: testConnection });
     process.stdout.write(`${JSON.stringify(answer)}\n`);
     return 0;
   } finally {

@@ -30,4 +30,4 @@ export {
   readRequestText,
   runOnboardAction,
 } from "./onboarding/index.ts";
-export type { OnboardRequest, OnboardResponse } from "./onboarding/index.ts";
+export type { OnboardAction, OnboardRequest, OnboardResponse } from "./onboarding/index.ts";

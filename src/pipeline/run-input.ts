@@ -182,9 +182,9 @@ async function collectInput(
 }
 
 /** The source of the input's API. */
-function createSource(
+export function createSource(
   config: InputConfig,
-  parts: { tokens: TokenProvider; pacer: Pacer; logger: Logger; deps: RunDeps },
+  parts: { tokens: TokenProvider; pacer: Pacer; logger: Logger; deps: Pick<RunDeps, "http" | "sleep" | "nowMs"> },
 ): AlertsSource {
   const { tokens, pacer, logger, deps } = parts;
   const common = {

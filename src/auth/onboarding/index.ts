@@ -11,4 +11,4 @@ export {
   runOnboardAction,
   statusFor,
 } from "./onboard-command.ts";
-export type { OnboardRequest, OnboardResponse } from "./onboard-command.ts";
+export type { OnboardAction, OnboardRequest, OnboardResponse } from "./onboard-command.ts";

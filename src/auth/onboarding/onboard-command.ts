@@ -28,8 +28,9 @@ export interface OnboardResponse {
   payload: Record<string, unknown>;
 }
 
-type Action = (deps: OnboardingDeps, binding: SessionBinding, params: Record<string, string>) =>
+export type OnboardAction = (deps: OnboardingDeps, binding: SessionBinding, params: Record<string, string>) =>
   Promise<Record<string, string>>;
+type Action = OnboardAction;
 
 /** The actions the setup page calls, by name. */
 export const ONBOARD_ACTIONS: Readonly<Record<string, Action>> = {
@@ -127,13 +128,16 @@ export function statusFor(error: AddonError): number {
 export async function runOnboardAction(
   request: OnboardRequest,
   deps: { splunkd: SplunkdClient; http: HttpClient; nowMs: () => number; sleep: (ms: number) => Promise<void>; logger: Logger },
+  /** Actions from layers above auth (test_connection needs the alert sources). */
+  extra: Readonly<Record<string, Action>> = {},
 ): Promise<OnboardResponse> {
   const logger = deps.logger.child({ onboard_action: request.action, user: request.user });
-  const action = Object.hasOwn(ONBOARD_ACTIONS, request.action) ? ONBOARD_ACTIONS[request.action] : undefined;
+  const actions: Readonly<Record<string, Action>> = { ...ONBOARD_ACTIONS, ...extra };
+  const action = Object.hasOwn(actions, request.action) ? actions[request.action] : undefined;
   try {
     if (action === undefined) {
       throw new AddonError("ONBOARDING_REQUEST_INVALID",
-        `Unknown action '${request.action}': use one of ${Object.keys(ONBOARD_ACTIONS).join(", ")}`,
+        `Unknown action '${request.action}': use one of ${Object.keys(actions).join(", ")}`,
         { field: "action" });
     }
     const payload = await action({ ...deps, logger }, { user: request.user, sessionKey: request.sessionKey },
