@@ -36,7 +36,7 @@ export const testConnection: OnboardAction = async (deps, _binding, params) => {
     stopping: () => false,
     signal: new AbortController().signal,
   });
-  const read = alerts > 0 ? "read an alert of the last 30 days" : "found no alert in the last 30 days";
+  const read = alerts > 0 ? "read an alert of the last 30 days" : "found no alert of the last 30 days";
   return {
     outcome: "connected",
     tenant_id: config.tenantId,
@@ -44,6 +44,6 @@ export const testConnection: OnboardAction = async (deps, _binding, params) => {
     api_host: config.apiUrl.host,
     calls: String(result.calls),
     alerts_read: String(alerts),
-    summary: `Connected: got a token for tenant ${config.tenantId} and ${read} from ${config.apiUrl.host}.`,
+    summary: `Connected to tenant ${config.tenantId}: got a token and ${read} from ${config.apiUrl.host}.`,
   };
 };

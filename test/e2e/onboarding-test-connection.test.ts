@@ -25,7 +25,7 @@ describe("test connection", () => {
     assert.equal(answer.status, 200, JSON.stringify(answer.payload));
     assert.equal(answer.payload["outcome"], "connected");
     assert.equal(answer.payload["alerts_read"], "1");
-    assert.match(String(answer.payload["summary"]), new RegExp(`got a token for tenant ${tenantId} and read an alert`));
+    assert.match(String(answer.payload["summary"]), new RegExp(`^Connected to tenant ${tenantId}: got a token and read an alert`));
     assert.equal(o.world.defender.requests.length - before, 1, "one API call");
     assert.equal(o.world.splunkd.kv("ta_defender_mssp_checkpoints").length, 0, "no checkpoint touched");
   });

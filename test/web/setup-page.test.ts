@@ -288,6 +288,12 @@ describe("the setup page in Chromium", { skip: browserMissing() }, () => {
     assert.equal(await dialog.getByLabel("Tenant ID").evaluate((el) => el === document.activeElement), true);
     await page.keyboard.press("Escape");
     await dialog.waitFor({ state: "detached" });
+    // The dialog hands focus back as it unmounts; give the browser a moment under load.
+    await page.waitForFunction(
+      (el) => el === document.activeElement,
+      await add.elementHandle(),
+      { timeout: 5000 },
+    ).catch(() => undefined);
     assert.equal(await add.evaluate((el) => el === document.activeElement), true, "focus returns to the button");
     await page.setViewportSize({ width: 1280, height: 900 });
   });
