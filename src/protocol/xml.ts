@@ -17,7 +17,7 @@ export function escapeXml(text: string): string {
 /**
  * Escapes JSON text for an event's `<data>` without changing the JSON value: characters XML
  * forbids can only stand inside JSON strings (JSON.stringify already escapes C0 controls and lone
- * surrogates), so they are written as `\uXXXX` escapes, which decode to the same string.
+ * surrogates), so they are written as `\u` escapes (four hex digits), which decode to the same string.
  */
 export function escapeJsonForXml(json: string): string {
   return json
