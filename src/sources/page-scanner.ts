@@ -111,6 +111,19 @@ export function createPageScanner(
         continue;
       }
 
+      // Inside an alert only strings and brackets matter: the fast path for most of a page.
+      if (depth > elementDepth) {
+        if (code === QUOTE) {
+          inString = true;
+          continue;
+        }
+        if (code === OPEN_OBJECT || code === OPEN_ARRAY) {
+          depth += 1;
+          continue;
+        }
+        if (code !== CLOSE_OBJECT && code !== CLOSE_ARRAY) continue;
+      }
+
       switch (code) {
         case QUOTE:
           inString = true;

@@ -1,6 +1,8 @@
 import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
 import { PassThrough } from "node:stream";
 import { describe, it } from "node:test";
+import { fileURLToPath } from "node:url";
 
 import { XMLParser } from "fast-xml-parser";
 
@@ -78,6 +80,51 @@ describe("event stream", () => {
 
   it("escapes forbidden characters in JSON as \\u escapes", () => {
     assert.equal(escapeJsonForXml('"\uFFFE<"'), '"\\ufffe&lt;"');
+  });
+
+  // Raw in the JSON text (as a malformed page could carry them), each on its own.
+  for (const [name, ch] of [
+    ["a C0 control", "\u0001"], ["U+FFFE", "\uFFFE"], ["U+FFFF", "\uFFFF"], ["a lone high surrogate", "\uD800"],
+    ["a lone low surrogate", "\uDC00"], ["&", "&"], ["<", "<"], [">", ">"],
+  ] as const) {
+    it(`writes data holding only ${name} as XML that decodes to the same JSON value`, async () => {
+      const { out, text } = capture();
+      const writer = createEventWriter(out);
+      writer.write({ stanza: "defender_alerts://x", data: `{"v":"a${ch}b"}` });
+      await writer.close();
+      const xml = text();
+      assert.doesNotMatch(xml, /[\u0001\uFFFE\uFFFF]|[\uD800-\uDFFF]/);
+      const parsed = new XMLParser({ processEntities: true, parseTagValue: false }).parse(xml) as {
+        stream: { event: { data: string } };
+      };
+      assert.deepEqual(JSON.parse(parsed.stream.event.data), { v: `a${ch}b` });
+    });
+  }
+
+  it("escapes each repeated field the same way every time", async () => {
+    const { out, text } = capture();
+    const writer = createEventWriter(out);
+    for (const data of ["{}", "[]"]) writer.write({ stanza: "defender_alerts://a&b", source: "s<1>", index: "i", data });
+    await writer.close();
+    assert.equal(text().split('<event stanza="defender_alerts://a&amp;b" unbroken="1"><source>s&lt;1&gt;</source>').length, 3);
+  });
+
+  it("waits for room in a full pipe instead of holding the events", async () => {
+    // 1,000 events of 16 KB while the reader pauses: without blocking writes the child would
+    // hold all 16 MB in its stdout buffer.
+    const fixture = fileURLToPath(new URL("fixtures/write-events.ts", import.meta.url));
+    const child = spawn(process.execPath, ["--import", "tsx", fixture, "1000"], { stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = 0;
+    let stderr = "";
+    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    child.stdout.pause();
+    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.length));
+    setTimeout(() => child.stdout.resume(), 500);
+    const code = await new Promise((resolve) => child.on("close", resolve));
+    assert.equal(code, 0, stderr);
+    const { held } = JSON.parse(stderr.trim().split("\n").at(-1) ?? "{}") as { held: number };
+    assert.ok(stdout > 16_000_000, `read ${stdout} bytes`);
+    assert.ok(held < 1024 * 1024, `the child held ${held} bytes of events in memory`);
   });
 });
 
