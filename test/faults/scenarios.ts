@@ -20,7 +20,10 @@ export interface ScenarioResult {
   indexed: number;
   lost: number;
   duplicated: number;
-  /** The most duplicates any one run wrote (only runs after a SIGKILL may write any). */
+  /**
+   * The most duplicates charged to one SIGKILL: those written by the runs after it until one
+   * ends cleanly (a run that fails early passes the repeat on to the next). Only these may exist.
+   */
   maxDuplicatesInOneRun: number;
   runs: number;
   kills: number;
@@ -162,13 +165,21 @@ export async function runScenario(
     }
     return dup;
   };
-  const noteRun = (killed: boolean): void => {
+  let sinceKill = 0;
+  const noteRun = (killed: boolean, clean: boolean): void => {
     const now = countDuplicates();
     const added = now - duplicatesSoFar;
     duplicatesSoFar = now;
     if (added > 0 && !afterKill) throw new Error(`${scenario.name}: a run not after a SIGKILL wrote ${added} duplicates`);
-    maxDuplicatesInOneRun = Math.max(maxDuplicatesInOneRun, added);
-    afterKill = killed;
+    sinceKill += added;
+    maxDuplicatesInOneRun = Math.max(maxDuplicatesInOneRun, sinceKill);
+    if (killed) {
+      afterKill = true;
+      sinceKill = 0;
+    } else if (clean) {
+      afterKill = false;
+      sinceKill = 0;
+    }
   };
   let flap: NodeJS.Timeout | undefined;
   for (; runs < opts.maxRuns; ) {
@@ -184,7 +195,7 @@ export async function runScenario(
     clearInterval(flap);
     world.splunkd.setKvStoreStatus("ready");
     if (result.signal === "SIGKILL") kills += 1;
-    noteRun(result.signal === "SIGKILL");
+    noteRun(result.signal === "SIGKILL", result.exitCode === 0);
     const finished = result.exitCode === 0 && !result.stderr.some((l) => /stopped_by=(signal|budget)/.test(l));
     // A run that finished before its signal came read everything: the scenario is done.
     if (finished && (stop === undefined || result.signal === null)) break;
@@ -193,7 +204,7 @@ export async function runScenario(
   world.defender.clearFaults();
   const last = await world.runner.run(input, params);
   runs += 1;
-  noteRun(false);
+  noteRun(false, true);
   if (last.exitCode !== 0) throw new Error(`${scenario.name}: the final clean run failed:\n${last.stderr.join("\n")}`);
 
   const indexed = world.runner.index
