@@ -8,6 +8,28 @@ import { chmodSync, writeFileSync } from "node:fs";
 import { pathToFileURL } from "node:url";
 
 /**
+ * undici's HTTP/2 client loads `node:http2` when it is evaluated, in a try/catch that falls back to
+ * an HTTP/1.1-only client when Node has no http2 (lib/dispatcher/client-h2.js). The add-on never
+ * offers h2 (undici asks for it only with `allowH2`, off by default and never set here), and
+ * evaluating Node's http2 takes about 25 ms of every run's start. In the bundle, that one require
+ * from that one file throws, so undici takes its own fallback; everything else is untouched.
+ */
+const withoutHttp2ForUndici = {
+  name: "undici-without-http2",
+  setup(build) {
+    build.onResolve({ filter: /^(node:)?http2$/ }, (args) =>
+      /[\\/]undici[\\/]lib[\\/]dispatcher[\\/]client-h2\.js$/.test(args.importer)
+        ? { path: "http2", namespace: "undici-without-http2" }
+        : undefined,
+    );
+    build.onLoad({ filter: /.*/, namespace: "undici-without-http2" }, () => ({
+      contents: 'throw new Error("HTTP/2 is not used by this add-on");',
+      loader: "js",
+    }));
+  },
+};
+
+/**
  * Bundles src/entry.ts into `outfile` for the Node version `nodeVersion` ("20", "24.22.3").
  * With `shebang`, the file starts with `#!/usr/bin/env node` and is made executable.
  * Resolves to the bundle's size in bytes and the source files in it (paths from the repository).
@@ -24,6 +46,7 @@ export async function bundleInput({ outfile, nodeVersion, shebang = false }) {
     // The bundled packages' licence comments stay, gathered at the end of the file.
     legalComments: "eof",
     metafile: true,
+    plugins: [withoutHttp2ForUndici],
     logLevel: "warning",
   });
   if (shebang) chmodSync(outfile, 0o755);

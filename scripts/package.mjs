@@ -56,6 +56,7 @@ for (const platform of values.platform) {
     builderBinary: builder.binary,
     workDir: join(work, "sea"),
     output: executable,
+    codeCache: pin.seaBuilder === undefined,
   });
 
   applyPermissions(appDir);

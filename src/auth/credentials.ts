@@ -19,6 +19,8 @@ export const secretNames = {
   privateKey: (account: string): string => `account/${account}/private_key`,
   certificate: (account: string): string => `account/${account}/certificate`,
   refreshToken: (input: string): string => `input/${input}/refresh_token`,
+  /** The access token a run keeps for the next ones (stored-token.ts). */
+  accessToken: (input: string): string => `input/${input}/access_token`,
 } as const;
 
 /** The storage/passwords username of an account's client secret. */

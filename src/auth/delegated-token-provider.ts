@@ -2,15 +2,11 @@ import type { TokenProtocol } from "../config/index.ts";
 import { AddonError } from "../errors.ts";
 import type { HttpClient } from "../http/index.ts";
 import type { Logger } from "../log/index.ts";
-import type { Secret } from "../log/secret.ts";
 import { secretNames, type DelegatedCredential } from "./credentials.ts";
 import type { LeaseStore } from "./lease.ts";
 import { createOAuthClient, type DelegatedTokens } from "./oauth-client.ts";
 import type { SecretStore } from "./secret-store.ts";
-import type { TokenProvider } from "./token-provider.ts";
-
-/** An access token this close to expiry is renewed before use. */
-const RENEW_BEFORE_MS = 5 * 60_000;
+import type { TokenIssuer } from "./token-provider.ts";
 
 /**
  * Access tokens from a customer user's refresh token, which Entra rotates on every use.
@@ -26,7 +22,7 @@ const RENEW_BEFORE_MS = 5 * 60_000;
  * Entra refusals of entra-errors.ts (AUTH_REFRESH_TOKEN_EXPIRED, ..._REVOKED, AUTH_SIGN_IN_
  * REQUIRED, AUTH_CONSENT_REQUIRED, ...)
  */
-export function createDelegatedTokenProvider(deps: {
+export function createDelegatedTokenIssuer(deps: {
   credential: DelegatedCredential;
   tenantId: string;
   loginUrl: URL;
@@ -37,13 +33,12 @@ export function createDelegatedTokenProvider(deps: {
   leases: LeaseStore;
   nowMs: () => number;
   logger?: Logger;
-}): TokenProvider {
+}): TokenIssuer {
   const name = secretNames.refreshToken(deps.credential.input);
   const client = createOAuthClient({
     http: deps.http, loginUrl: deps.loginUrl, tenantId: deps.tenantId, protocol: deps.protocol,
     resource: deps.resource, app: deps.credential.app, nowMs: deps.nowMs,
   });
-  let current: DelegatedTokens | undefined;
   // Entra asked to wait: a retry inside the run fails here without calling it again.
   let throttled: { untilMs: number; error: AddonError } | undefined;
 
@@ -76,20 +71,18 @@ export function createDelegatedTokenProvider(deps: {
 
   return {
     scope: deps.protocol === "v2" ? `${deps.resource}/.default` : deps.resource,
-    async getToken(): Promise<Secret> {
-      if (current === undefined || current.expiresAtMs - deps.nowMs() < RENEW_BEFORE_MS) {
-        if (throttled !== undefined && deps.nowMs() < throttled.untilMs) throw throttled.error;
-        try {
-          current = await renew();
-        } catch (error) {
-          if (error instanceof AddonError && error.code === "AUTH_THROTTLED") {
-            const seconds = typeof error.details["retry_after"] === "number" ? error.details["retry_after"] : 60;
-            throttled = { untilMs: deps.nowMs() + seconds * 1000, error };
-          }
-          throw error;
+    async issue() {
+      if (throttled !== undefined && deps.nowMs() < throttled.untilMs) throw throttled.error;
+      try {
+        const tokens = await renew();
+        return { accessToken: tokens.accessToken, expiresAtMs: tokens.expiresAtMs };
+      } catch (error) {
+        if (error instanceof AddonError && error.code === "AUTH_THROTTLED") {
+          const seconds = typeof error.details["retry_after"] === "number" ? error.details["retry_after"] : 60;
+          throttled = { untilMs: deps.nowMs() + seconds * 1000, error };
         }
+        throw error;
       }
-      return current.accessToken;
     },
   };
 }

@@ -1,5 +1,3 @@
-import { AuthError } from "@azure/msal-node";
-
 import { AddonError, type ErrorCode } from "../errors.ts";
 
 /** What Entra ID said when it refused a request (its error body), without any secret. */
@@ -135,50 +133,4 @@ export function transportError(transport: AddonError, tenantId: string, cause?: 
     : "AUTH_UNREACHABLE";
   return new AddonError(code, `Token request for tenant ${tenantId} failed: ${transport.message}`,
     { ...transport.details, tenant_id: tenantId }, cause ?? transport);
-}
-
-/** Maps an MSAL failure (client credentials) to an AddonError; exported for the table test. */
-export function mapAuthError(
-  error: unknown,
-  tenantId: string,
-  scope: string,
-  transport: AddonError | undefined,
-  refusal?: EntraRefusal,
-): AddonError {
-  if (error instanceof AddonError) return error;
-  if (transport !== undefined) return transportError(transport, tenantId, error);
-  if (!(error instanceof AuthError)) {
-    const text = error instanceof Error ? error.message : String(error);
-    return new AddonError("AUTH_FAILED", `Token request for tenant ${tenantId} failed: ${text}`, {
-      tenant_id: tenantId,
-    }, error);
-  }
-  // MSAL keeps the AADSTS number on server errors; for some client-side errors (its own
-  // throttling cache) it drops the body, so the refusal the network client saw is used instead.
-  const own = aadstsNumber(error);
-  const aadsts = own ?? refusal?.aadsts;
-  const status = (error as { status?: unknown }).status ?? refusal?.status;
-  const summary =
-    own === undefined && refusal !== undefined && refusal.description !== ""
-      ? refusal.description
-      : (error.errorMessage.split(/\r?\n/)[0] ?? error.errorCode);
-  return refusalError(
-    {
-      status: typeof status === "number" ? status : 0,
-      error: refusal?.error ?? error.errorCode,
-      aadsts,
-      description: summary,
-      ...(error.correlationId ? { correlationId: error.correlationId } : {}),
-      ...(refusal?.traceId !== undefined ? { traceId: refusal.traceId } : {}),
-      ...(refusal?.retryAfterSeconds !== undefined ? { retryAfterSeconds: refusal.retryAfterSeconds } : {}),
-    },
-    { tenantId, audience: `scope ${scope}`, grant: "client_credentials" },
-    error,
-  );
-}
-
-function aadstsNumber(error: AuthError): string | undefined {
-  const errorNo = (error as { errorNo?: unknown }).errorNo;
-  if (typeof errorNo === "string" || typeof errorNo === "number") return String(errorNo);
-  return /AADSTS(\d+)/.exec(error.errorMessage)?.[1];
 }

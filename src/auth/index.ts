@@ -12,7 +12,7 @@ export {
 export type { AppCredential, Credential, CredentialType, DelegatedCredential } from "./credentials.ts";
 export { checkCertificateCredential } from "./certificate.ts";
 export { createClientAssertion } from "./client-assertion.ts";
-export { codeForRefusal, mapAuthError, readRefusal, refusalError } from "./entra-errors.ts";
+export { codeForRefusal, readRefusal, refusalError } from "./entra-errors.ts";
 export type { EntraRefusal, GrantKind } from "./entra-errors.ts";
 export { adminConsentEndpoint, authorityUrl, authorizeEndpoint, tokenEndpoint } from "./entra-urls.ts";
 export { createLeaseStore, LEASE_COLLECTION } from "./lease.ts";
@@ -21,8 +21,10 @@ export { createOAuthClient } from "./oauth-client.ts";
 export type { DelegatedTokens, OAuthClient } from "./oauth-client.ts";
 export { CHUNK_SIZE, createSecretStore } from "./secret-store.ts";
 export type { SecretStore } from "./secret-store.ts";
-export { createTokenProvider } from "./token-provider.ts";
-export type { TokenProvider } from "./token-provider.ts";
+export { createTokenProvider, RENEW_BEFORE_MS } from "./token-provider.ts";
+export type { TokenIssuer, TokenProvider } from "./token-provider.ts";
+export { createStoredToken, tokenBinding } from "./stored-token.ts";
+export type { IssuedToken, StoredToken } from "./stored-token.ts";
 export { openTokenProvider } from "./tenant-tokens.ts";
 export type { TenantAccess } from "./tenant-tokens.ts";
 export {

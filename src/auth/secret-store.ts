@@ -85,6 +85,20 @@ export function createSecretStore(deps: {
     }
     return clear;
   };
+  // The entries of this realm whose names contain `search`: username → clear_password.
+  const listRaw = async (search: string): Promise<Map<string, string>> => {
+    const res = await splunkd.get("storage/passwords", { search, count: "0" });
+    const entries = (res.json as { entry?: { content?: Record<string, unknown> }[] }).entry ?? [];
+    const found = new Map<string, string>();
+    for (const { content } of entries) {
+      const username = content?.["username"];
+      const clear = content?.["clear_password"];
+      if (content?.["realm"] === realm && typeof username === "string" && typeof clear === "string") {
+        found.set(username, clear);
+      }
+    }
+    return found;
+  };
   // Creates the entry, or updates it when it exists (409); an entry known to exist is updated
   // first, which saves the refused create.
   const putRaw = async (username: string, value: string, exists = false): Promise<void> => {
@@ -110,8 +124,9 @@ export function createSecretStore(deps: {
     if (raw === undefined) return undefined;
     const manifest = parseManifest(raw);
     if (manifest === undefined) return new Secret(raw);
-    const parts = await Promise.all(
-      indexes(manifest.count).map((i) => getRaw(chunkName(name, manifest.generation, i))));
+    // All chunks in one listing (as solnlib reads its chunks), not one request each.
+    const chunks = await listRaw(`${name}/${manifest.generation}/`);
+    const parts = indexes(manifest.count).map((i) => chunks.get(chunkName(name, manifest.generation, i)));
     if (parts.some((part) => part === undefined)) return "retry";
     const value = parts.join("");
     return sha256(value) === manifest.sha256 ? new Secret(value) : "retry";

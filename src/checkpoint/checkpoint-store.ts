@@ -28,6 +28,13 @@ export interface CheckpointStore {
    */
   load(input: string, lagTicks: bigint): Promise<LoadedCheckpoint | undefined>;
   save(input: string, cursor: Cursor, meta: CheckpointMeta): Promise<void>;
+  /** The watermark (as saved) and total of the document last loaded or saved for `input`. */
+  recorded(input: string): RecordedCheckpoint | undefined;
+}
+
+export interface RecordedCheckpoint {
+  watermark: string;
+  alertsTotal: number;
 }
 
 /**
@@ -51,6 +58,10 @@ export function createCheckpointStore(deps: {
 }): CheckpointStore {
   const files = createFileCheckpoints(deps.checkpointDir);
   let sequence = 0;
+  const recorded = new Map<string, RecordedCheckpoint>();
+  const record = (input: string, doc: CheckpointDocument): void => {
+    recorded.set(input, { watermark: doc.watermark, alertsTotal: numberOf(doc.alerts_total) });
+  };
 
   return {
     async load(input, lagTicks) {
@@ -82,6 +93,7 @@ export function createCheckpointStore(deps: {
       if (newest === undefined) return undefined;
       sequence = numberOf(newest.doc.sequence);
       const loaded = fromDocument(newest.doc, input, lagTicks);
+      record(input, newest.doc);
       return { ...loaded, sequence, from: newest.from };
     },
 
@@ -89,6 +101,7 @@ export function createCheckpointStore(deps: {
       sequence += 1;
       const doc = toDocument(input, cursor, meta, sequence, deps.nowMs());
       files.write(input, doc);
+      record(input, doc);
       try {
         await deps.kv.put(input, doc);
       } catch (error) {
@@ -99,6 +112,10 @@ export function createCheckpointStore(deps: {
           sequence,
         });
       }
+    },
+
+    recorded(input) {
+      return recorded.get(input);
     },
   };
 }

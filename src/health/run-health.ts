@@ -16,8 +16,11 @@ export interface RunHealth {
    * @throws AddonError with the code of the failure that paused it (details `paused_until`)
    */
   guard(fingerprint: string): Promise<void>;
-  /** Records a successful run. Never throws: a health write must not fail a good run. */
-  succeeded(events: number): Promise<void>;
+  /**
+   * Records a successful run, with the checkpoint the run holds (read from the checkpoint
+   * collection when absent). Never throws: a health write must not fail a good run.
+   */
+  succeeded(events: number, checkpoint?: { watermark: string; alertsTotal: number }): Promise<void>;
   /** Records a failed (or paused) run. Never throws. */
   failed(error: unknown): Promise<void>;
 }
@@ -55,22 +58,29 @@ export function createRunHealth(deps: {
   };
   const iso = (ms: number): string => new Date(ms).toISOString();
 
-  const checkpointFields = async (): Promise<Partial<InputHealth>> => {
-    const res = await deps.splunkd.expect([404, 503])
-      .get(`storage/collections/data/${CHECKPOINT_COLLECTION}/${encodeURIComponent(input.inputName)}`);
-    const doc = res.status === 200 ? (res.json as Record<string, unknown>) : undefined;
-    const watermark = typeof doc?.["watermark"] === "string" ? doc["watermark"] : "";
+  const checkpointFields = (watermark: string, alertsTotal: number | undefined): Partial<InputHealth> => {
     const at = Date.parse(watermark);
     return {
       checkpoint_watermark: watermark,
       checkpoint_age_seconds: Number.isNaN(at) ? -1 : Math.max(0, Math.round((deps.nowMs() - at) / 1000)),
-      ...(typeof doc?.["alerts_total"] === "number" ? { alerts_total: doc["alerts_total"] } : {}),
+      ...(alertsTotal === undefined ? {} : { alerts_total: alertsTotal }),
     };
   };
+  const savedCheckpointFields = async (): Promise<Partial<InputHealth>> => {
+    const res = await deps.splunkd.expect([404, 503])
+      .get(`storage/collections/data/${CHECKPOINT_COLLECTION}/${encodeURIComponent(input.inputName)}`);
+    const doc = res.status === 200 ? (res.json as Record<string, unknown>) : undefined;
+    return checkpointFields(
+      typeof doc?.["watermark"] === "string" ? doc["watermark"] : "",
+      typeof doc?.["alerts_total"] === "number" ? doc["alerts_total"] : undefined,
+    );
+  };
 
-  const write = async (doc: InputHealth): Promise<void> => {
+  const write = async (doc: InputHealth, checkpoint?: { watermark: string; alertsTotal: number }): Promise<void> => {
     try {
-      await store.putInput({ ...doc, ...(await checkpointFields()), updated_at: iso(deps.nowMs()) });
+      const fields = checkpoint === undefined ? await savedCheckpointFields() :
+        checkpointFields(checkpoint.watermark, checkpoint.alertsTotal);
+      await store.putInput({ ...doc, ...fields, updated_at: iso(deps.nowMs()) });
     } catch (error) {
       deps.logger.warn("health record not written", { error: toAddonError(error) });
     }
@@ -97,7 +107,7 @@ export function createRunHealth(deps: {
         { tenant_id: input.tenantId, [PAUSED]: health.blocked_until });
     },
 
-    async succeeded(events) {
+    async succeeded(events, checkpoint) {
       let health: InputHealth;
       try {
         health = await previous();
@@ -110,7 +120,7 @@ export function createRunHealth(deps: {
         ...health, last_run_at: now, last_outcome: "success", last_success_at: now,
         alerts_last_run: events, consent_state: "granted", needs_reconsent: false,
         reconsent_reason: "", consecutive_failures: 0, blocked_until: "", blocked_fingerprint: "",
-      });
+      }, checkpoint);
     },
 
     async failed(raw) {

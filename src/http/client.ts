@@ -1,4 +1,8 @@
-import { Agent, type Dispatcher, errors as undiciErrors, ProxyAgent, request } from "undici";
+import { createSecureContext, type SecureContext } from "node:tls";
+
+import type { Dispatcher } from "undici";
+
+import { Agent, errors as undiciErrors, ProxyAgent, request } from "./undici.ts";
 
 import { AddonError, type ErrorCode } from "../errors.ts";
 import {
@@ -72,7 +76,7 @@ export interface HttpClientOptions {
 export function createHttpClient(opts: HttpClientOptions): HttpClient {
   const timeoutMs = opts.timeoutMs ?? 60_000;
   const connectTimeoutMs = Math.min(timeoutMs, 30_000);
-  const tls = opts.ca === undefined ? {} : { ca: opts.ca };
+  const tls = opts.ca === undefined ? {} : { secureContext: secureContextFor(opts.ca) };
   const direct =
     opts.dispatcher ??
     new Agent({
@@ -169,7 +173,7 @@ export function createHttpClient(opts: HttpClientOptions): HttpClient {
  */
 function createTunnel(
   proxy: ProxyEndpoint,
-  tls: { ca?: string[] },
+  tls: { secureContext?: SecureContext },
   timeoutMs: number,
   connectTimeoutMs: number,
 ): ProxyAgent {
@@ -182,6 +186,21 @@ function createTunnel(
     headersTimeout: timeoutMs,
     bodyTimeout: timeoutMs,
   });
+}
+
+// Building a TLS context parses every certificate of its CA list (about 13 ms for Node's 118
+// roots); given a list instead, Node builds one per connection. One context per distinct list
+// serves every connection of the process.
+const secureContexts = new Map<string, SecureContext>();
+
+function secureContextFor(ca: string[]): SecureContext {
+  const key = ca.join("\n");
+  let context = secureContexts.get(key);
+  if (context === undefined) {
+    context = createSecureContext({ ca });
+    secureContexts.set(key, context);
+  }
+  return context;
 }
 
 function loopbackIdentity(host: string, cert: { subject?: unknown }): Error | undefined {

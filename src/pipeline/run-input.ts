@@ -5,6 +5,7 @@ import {
   createCheckpointStore,
   type Cursor,
   queryFrom,
+  type RecordedCheckpoint,
   startCursor,
 } from "../checkpoint/index.ts";
 import { parseInputConfig } from "../config/index.ts";
@@ -45,15 +46,17 @@ export interface RunSummary {
   duplicatesSkipped: number;
   bytes: number;
   stoppedBy: "signal" | "budget" | undefined;
+  /** The input's checkpoint after the run, as saved; undefined when it has none. */
+  checkpoint: RecordedCheckpoint | undefined;
 }
 
 // Documented rate limits per tenant (microsoft-apis.md §2, §3): MDE 100 calls a minute and
 // 1,500 an hour; Graph /security 150 a minute per app per tenant. The legacy SIEM API documents
 // none; it is paced like MDE.
-const RATE_LIMITS: Record<InputConfig["api"], { minIntervalMs: number; perHour: number }> = {
-  mde: { minIntervalMs: 600, perHour: 1500 },
-  graph: { minIntervalMs: 400, perHour: 9000 },
-  siem: { minIntervalMs: 600, perHour: 1500 },
+const RATE_LIMITS: Record<InputConfig["api"], { minIntervalMs: number; perMinute: number; perHour: number }> = {
+  mde: { minIntervalMs: 600, perMinute: 100, perHour: 1500 },
+  graph: { minIntervalMs: 400, perMinute: 150, perHour: 9000 },
+  siem: { minIntervalMs: 600, perMinute: 100, perHour: 1500 },
 };
 
 /**
@@ -70,7 +73,7 @@ export async function runInput(stanza: Stanza, deps: RunDeps): Promise<RunSummar
   const health = createRunHealth({ splunkd: deps.splunkd, input: config, nowMs: deps.nowMs, logger });
   try {
     const summary = await collectInput(stanza, config, logger, health, deps);
-    await health.succeeded(summary.events);
+    await health.succeeded(summary.events, summary.checkpoint);
     return summary;
   } catch (error) {
     await health.failed(error);
@@ -95,7 +98,7 @@ async function collectInput(
   });
 
   // Loads the credential and checks the tenant is not paused after a dead credential.
-  const tokens = await openTokenProvider(config, { ...deps, logger }, (fingerprint) =>
+  const tokens = await openTokenProvider(config, { ...deps, logger, keepToken: true }, (fingerprint) =>
     health.guard(fingerprint));
   const lagTicks = BigInt(config.lagSeconds) * 10_000_000n;
   const checkpoints = createCheckpointStore({
@@ -110,6 +113,7 @@ async function collectInput(
   const pacer = createPacer({
     minIntervalMs: limits.minIntervalMs,
     burst: 10,
+    perMinute: limits.perMinute,
     maxCalls: callsPerRun(limits.perHour, config.intervalSeconds),
     nowMs: deps.nowMs,
     sleep: deps.sleep,
@@ -178,6 +182,7 @@ async function collectInput(
     duplicatesSkipped: stats.duplicates,
     bytes: result.bytes,
     stoppedBy: result.stoppedBy,
+    checkpoint: checkpoints.recorded(stanza.inputName),
   };
 }
 

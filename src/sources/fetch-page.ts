@@ -70,6 +70,9 @@ export function createPageRequester(deps: {
 
   return {
     async fetch(url, onElement, onAttempt) {
+      // A token the API refuses (401) is replaced once: it may be a stored one that was
+      // revoked, or one issued before a change the API has already seen.
+      let tokenReplaced = false;
       for (let n = 1; ; n += 1) {
         let outcome: { response: HttpResponse } | { error: AddonError };
         onAttempt?.();
@@ -81,6 +84,12 @@ export function createPageRequester(deps: {
           if (deps.signal.aborted) throw error;
           if (!(error instanceof AddonError)) throw error;
           outcome = { error };
+        }
+        if ("response" in outcome && outcome.response.status === 401 && !tokenReplaced) {
+          tokenReplaced = true;
+          deps.logger.warn("access token refused, asking Entra ID for a new one", { host: url.host, status: 401 });
+          await deps.tokens.discard();
+          continue;
         }
         const decision = decideRetry(n, outcome);
         if (!decision.retry) {

@@ -92,13 +92,26 @@ describe("secret store (storage/passwords, chunked)", () => {
     await store().write(name, new Secret(first));
     let swapped = false;
     // Between reading the manifest and its chunks, another process writes a new value.
-    const racing = wrap(services.client, undefined, async (path) => {
-      if (!swapped && path.includes(encodeURIComponent("race/refresh_token/"))) {
+    // Chunks are read in one listing: `search` names the manifest's generation.
+    const racing = wrap(services.client, undefined, async (_path, query) => {
+      if (!swapped && (query?.["search"] ?? "").startsWith("input/race/refresh_token/")) {
         swapped = true;
         await store().write(name, new Secret(second));
       }
     });
     assert.equal((await store(racing).read(name))?.reveal(), second);
+  });
+
+  it("reads a chunked value with two requests: the manifest, then one listing of its chunks", async () => {
+    const name = "input/counted/access_token";
+    const value = token(2000);
+    await store().write(name, new Secret(value));
+    const gets: string[] = [];
+    const counting = wrap(services.client, undefined, async (path) => {
+      gets.push(path);
+    });
+    assert.equal((await store(counting).read(name))?.reveal(), value);
+    assert.equal(gets.length, 2, gets.join("\n"));
   });
 
   it("says which value is broken when a chunk is gone for good", async () => {
@@ -119,11 +132,11 @@ describe("secret store (storage/passwords, chunked)", () => {
 function wrap(
   client: SplunkdClient,
   onPost?: () => void,
-  onGet?: (path: string) => Promise<void>,
+  onGet?: (path: string, query?: Record<string, string>) => Promise<void>,
 ): SplunkdClient {
   const make = (inner: SplunkdClient): SplunkdClient => ({
     get: async (path, query) => {
-      await onGet?.(path);
+      await onGet?.(path, query as Record<string, string> | undefined);
       return inner.get(path, query);
     },
     delete: (path) => inner.delete(path),

@@ -56,7 +56,9 @@ async function buildPackagedExecutable(): Promise<BenchExecutable> {
   const runtime = (await import(join(scripts, "package-runtime.mjs"))) as {
     readRuntimePins: () => Record<string, RuntimePin>;
     fetchRuntime: (pin: RuntimePin["runtime"], cacheDir: string) => { binary: string };
-    buildSea: (o: { mainScript: string; runtimeBinary: string; builderBinary: string; workDir: string; output: string }) => Promise<void>;
+    buildSea: (o: {
+      mainScript: string; runtimeBinary: string; builderBinary: string; workDir: string; output: string; codeCache: boolean;
+    }) => Promise<void>;
   };
   const pin = runtime.readRuntimePins()[PLATFORM];
   if (pin === undefined) throw new Error(`no pinned runtime for ${PLATFORM}`);
@@ -74,7 +76,7 @@ async function buildPackagedExecutable(): Promise<BenchExecutable> {
     process.chdir(cwd);
   }
   const path = join(work, PLATFORM, "bin", pin.executable);
-  await runtime.buildSea({ mainScript, runtimeBinary: node, builderBinary: builder, workDir: join(work, "sea"), output: path });
+  await runtime.buildSea({ mainScript, runtimeBinary: node, builderBinary: builder, workDir: join(work, "sea"), output: path, codeCache: pin.seaBuilder === undefined });
   return {
     path,
     node,

@@ -100,7 +100,7 @@ export async function benchStartup(ctx: {
         { measure: "idle run: peak RSS", value: `${fmt(m.idleRss, 1)} MiB`, target: "< 150 MiB", met: m.idleRss < 150 },
       ],
       notes: [
-        `An idle run: the checkpoint is at the tenant's newest alert; it reads the settings, the account's secret, the health record and the checkpoint from splunkd, gets a token, asks Defender once, and writes the health record: ${calls.defender} Defender call, ${calls.entra} token request, ${calls.splunkd} splunkd requests.`,
+        `An idle run: the checkpoint is at the tenant's newest alert; it reads the settings, the account's secret, the health record, the checkpoint and the access token an earlier run kept from splunkd, asks Defender once, and writes the health record: ${calls.defender} Defender call, ${calls.entra} token request, ${calls.splunkd} splunkd requests.`,
         "Wall times are from the start of the process to its exit as the runner sees it (spawn, stdin document, exit); CPU is user + system of the process, from /proc (10 ms ticks).",
       ],
     },

@@ -65,6 +65,8 @@ describe("failures end in a clear message and never move the checkpoint", () => 
   it("stops on a wrong secret and says which tenant and what to do", async () => {
     const { tenantId, before } = await collected("wrong-secret");
     world.entra.setSecrets("5b7d1c1e-8f0a-4c55-9a61-0c6f1b2e3d4a", [{ value: "rotated-secret" }]);
+    // The token the last run kept would serve until it expires; this is the run after that.
+    await world.expireStoredToken("wrong-secret");
     try {
       const result = await world.runner.run("wrong-secret", world.params(tenantId));
       assert.equal(result.exitCode, 1);

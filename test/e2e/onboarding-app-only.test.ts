@@ -59,6 +59,20 @@ describe("app-only onboarding: admin consent, then collection", () => {
       [record?.["last_outcome"], record?.["consent_state"], record?.["alerts_last_run"], record?.["needs_reconsent"]],
       ["success", "granted", 30, false]);
     assert.ok(Number(record?.["checkpoint_age_seconds"]) > 0);
+    // The record repeats the checkpoint the run saved, without reading it back.
+    const checkpoint = o.world.splunkd.kv("ta_defender_mssp_checkpoints").find((d) => d["_key"] === "contoso");
+    assert.equal(record?.["checkpoint_watermark"], checkpoint?.["watermark"]);
+    assert.equal(record?.["alerts_total"], 30);
+    const before = o.world.splunkd.requests.length;
+    const tokenRequests = o.world.entra.requests.length;
+    const idle = await o.world.runner.run("contoso", o.world.params(tenantId));
+    assert.equal(o.world.entra.requests.length, tokenRequests, "the token the first run kept serves the next");
+    assert.ok(o.world.splunkd.passwords().some((p) => p.username === "input/contoso/access_token"));
+    assert.equal(idle.exitCode, 0, idle.stderr.join("\n"));
+    const reads = o.world.splunkd.requests.slice(before)
+      .filter((r) => r.method === "GET" && r.path.includes("/ta_defender_mssp_checkpoints/"));
+    assert.equal(reads.length, 1, "an idle run reads its checkpoint once");
+    assert.equal(health("input:contoso")?.["checkpoint_watermark"], checkpoint?.["watermark"]);
   });
 
   it("does not trust a forged tenant id, a replayed state, another session or a declined consent", async () => {

@@ -1,6 +1,7 @@
 // Delegated onboarding end to end, through the built executable: the customer's admin signs in
 // (authorization code with PKCE, redeemed on the server), the refresh token is saved chunked,
-// every run rotates it and saves the successor before using the access token, a crash in the
+// every renewal rotates it and saves the successor before using the access token (a run within
+// the hour uses the access token the last one kept), a crash in the
 // rotation window is survived, and a pasted token works too.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
@@ -63,12 +64,22 @@ describe("delegated onboarding: sign-in, then rotation on every run", () => {
     // Strict: a used refresh token is refused, so a single lost rotation fails the next run.
     o.world.entra.setTenantPolicy(tenantId, { invalidateUsedRefreshTokens: true });
     for (let run = 1; run <= RUNS; run += 1) {
+      // Each run finds the access token the previous one kept expired (as it is after an hour),
+      // so each redeems the refresh token.
+      await o.world.expireStoredToken("northwind");
       const result = await o.world.runner.run("northwind", params(tenantId));
       assert.equal(result.exitCode, 0, `run ${run}: ${result.stderr.join("\n")}`);
     }
     assert.equal(await o.stored("input/northwind/refresh_token"), newest(tenantId));
     const redeemed = o.world.entra.refreshTokens(tenantId).filter((rt) => rt.redeemed > 0);
     assert.equal(redeemed.length, RUNS, "one rotation per run");
+
+    // Within the hour, a run uses the access token the last one kept: no redemption, no rotation.
+    const requests = o.world.entra.requests.length;
+    const again = await o.world.runner.run("northwind", params(tenantId));
+    assert.equal(again.exitCode, 0, again.stderr.join("\n"));
+    assert.equal(o.world.entra.requests.length, requests, "no token request");
+    assert.equal(await o.stored("input/northwind/refresh_token"), newest(tenantId));
     assert.equal(events(tenantId).length, 30, "the backlog once, nothing twice");
     const health = o.world.splunkd.kv(HEALTH).find((d) => d["_key"] === "input:northwind");
     assert.deepEqual([health?.["last_outcome"], health?.["auth_mode"], health?.["consecutive_failures"]],

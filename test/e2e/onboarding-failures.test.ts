@@ -164,6 +164,8 @@ describe("Entra failures per tenant: code, next step, health, back-off", () => {
     o.world.entra.consent({ tenantId, clientId: MSSP_CLIENT_ID, grants: [{ resource: "https://api.securitycenter.microsoft.com", roles: ["Alert.Read.All"] }] });
     assert.equal((await run("withdrawn", o.world.params(tenantId))).exitCode, 0);
     o.world.entra.revokeConsent(tenantId, MSSP_CLIENT_ID);
+    // The token the last run kept serves until it expires; the run after that finds out.
+    await o.world.expireStoredToken("withdrawn");
     const failed = await run("withdrawn", o.world.params(tenantId));
     assert.match(errorLine(failed), /code=AUTH_APP_NOT_IN_TENANT/);
     assert.deepEqual([health("withdrawn")?.["consent_state"], health("withdrawn")?.["needs_reconsent"]], ["withdrawn", true]);

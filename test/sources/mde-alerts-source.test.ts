@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 
 import { parseInstant } from "../../src/checkpoint/index.ts";
+import type { TokenProvider } from "../../src/auth/index.ts";
 import { AddonError } from "../../src/errors.ts";
 import type { HttpClient, HttpResponse } from "../../src/http/index.ts";
 import { createLogger, Secret } from "../../src/log/index.ts";
@@ -23,7 +24,16 @@ const page = (alerts: [string, string][], nextLink?: string, chunkSize?: number)
   ...(chunkSize === undefined ? {} : { chunkSize }),
 });
 
-async function collect(http: HttpClient, opts: { maxCalls?: number; evidence?: boolean; filters?: string[] } = {}) {
+const unauthorized: HttpResponse = {
+  status: 401,
+  headers: { "content-type": "application/json" },
+  body: JSON.stringify({ error: { code: "Unauthorized", message: "The access token has expired" } }),
+};
+
+async function collect(
+  http: HttpClient,
+  opts: { maxCalls?: number; evidence?: boolean; filters?: string[]; tokens?: TokenProvider } = {},
+) {
   const sleeps: number[] = [];
   const records: AlertRecord[] = [];
   let clock = 0;
@@ -33,7 +43,8 @@ async function collect(http: HttpClient, opts: { maxCalls?: number; evidence?: b
   };
   const source = createMdeAlertsSource({
     http,
-    tokens: { scope: "https://api.securitycenter.microsoft.com/.default", getToken: async () => new Secret("tok") },
+    tokens: opts.tokens ??
+      { scope: "https://api.securitycenter.microsoft.com/.default", getToken: async () => new Secret("tok"), discard: async () => {} },
     apiUrl: new URL("https://api.securitycenter.microsoft.com"),
     query: { pageSize: 2, evidence: opts.evidence ?? true, filters: opts.filters ?? [] },
     tenantId: "t1",
@@ -53,7 +64,43 @@ async function collect(http: HttpClient, opts: { maxCalls?: number; evidence?: b
 
 const filterOf = (url: URL) => decodeURIComponent(/\$filter=([^&]*)/.exec(url.search)?.[1] ?? "");
 
+/** Hands out tok1, tok2, … and counts discards. */
+function rotatingTokens(): TokenProvider & { discarded: number } {
+  let n = 1;
+  const tokens = {
+    scope: "https://api.securitycenter.microsoft.com/.default",
+    discarded: 0,
+    getToken: async () => new Secret(`tok${n}`),
+    discard: async () => {
+      tokens.discarded += 1;
+      n += 1;
+    },
+  };
+  return tokens;
+}
+
 describe("Defender alerts source", () => {
+  it("replaces a refused token once (401), then reads the page with the new one", async () => {
+    const http = createFakeHttp([unauthorized, page([["a", T(1)]])]);
+    const tokens = rotatingTokens();
+    const { ids } = await collect(http, { tokens });
+    assert.deepEqual(ids, ["a"]);
+    assert.equal(tokens.discarded, 1);
+    assert.deepEqual(http.requests.map((r) => r.headers?.["authorization"]), ["Bearer tok1", "Bearer tok2"]);
+  });
+
+  it("fails with the API's error when the new token is refused too", async () => {
+    const http = createFakeHttp([unauthorized, unauthorized]);
+    const tokens = rotatingTokens();
+    await assert.rejects(collect(http, { tokens }), (error: unknown) => {
+      assert.ok(error instanceof AddonError);
+      assert.equal(error.details["status"], 401);
+      return true;
+    });
+    assert.equal(tokens.discarded, 1);
+    assert.equal(http.requests.length, 2);
+  });
+
   it("pages by keyset: each request starts at the newest time already read", async () => {
     const http = createFakeHttp([
       page([["a", T(1)], ["b", T(2)]], "https://api.securitycenter.microsoft.com/api/alerts?$skip=2"),

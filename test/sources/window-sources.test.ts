@@ -20,7 +20,7 @@ const common = (http: HttpClient) => {
   };
   return {
     http,
-    tokens: { scope: "x/.default", getToken: async () => new Secret("tok") },
+    tokens: { scope: "x/.default", getToken: async () => new Secret("tok"), discard: async () => {} },
     tenantId: "t1",
     logger: createLogger({ write: () => {} }),
     nowMs: () => NOW,

@@ -39,6 +39,12 @@ export interface World {
   params(tenantId: string, extra?: Record<string, string>): Record<string, string>;
   /** A splunkd REST call as admin, JSON out. */
   rest(method: "GET" | "POST" | "DELETE", path: string, form?: Record<string, string>): Promise<{ status: number; json: unknown }>;
+  /**
+   * Deletes the access token an input's runs keep between them (src/auth/stored-token.ts), as if
+   * it had expired: the next run asks Entra ID. Tests that change what Entra ID answers need it,
+   * because a kept token serves its hour whatever Entra ID would say now.
+   */
+  expireStoredToken(input: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -93,6 +99,16 @@ export async function createWorld(opts: { tls?: TestTls; rateLimits?: false } = 
     splunkd,
     runner,
     rest,
+    async expireStoredToken(input) {
+      const name = `input/${input}/access_token`;
+      const doomed = splunkd.passwords().filter((p) => p.realm === "TA-defender-mssp" &&
+        (p.username === name || p.username.startsWith(`${name}/`)));
+      for (const entry of doomed) {
+        const id = `TA-defender-mssp:${entry.username.replace(/\\/g, "\\\\").replace(/:/g, "\\:")}:`;
+        const res = await rest("DELETE", `storage/passwords/${encodeURIComponent(id)}`);
+        if (res.status !== 200) throw new Error(`deleting ${entry.username}: HTTP ${res.status}`);
+      }
+    },
     async addAccount(name, secret, clientId = MSSP_CLIENT_ID) {
       entra.setSecrets(clientId, [{ value: secret }]);
       const conf = await rest("POST", "configs/conf-ta_defender_mssp_account", { name, client_id: clientId });

@@ -2,7 +2,7 @@ import { AddonError } from "../../errors.ts";
 import type { HttpClient } from "../../http/index.ts";
 import type { Logger } from "../../log/index.ts";
 import type { SplunkdClient } from "../../splunkd/index.ts";
-import { createAppOnlyTokenProvider } from "../app-only-token-provider.ts";
+import { createAppOnlyTokenIssuer } from "../app-only-token-provider.ts";
 import { loadAppCredential, SECRET_REALM } from "../credentials.ts";
 import { adminConsentEndpoint } from "../entra-urls.ts";
 import { createSecretStore } from "../secret-store.ts";
@@ -127,11 +127,11 @@ async function proveConsent(
   const secrets = createSecretStore({ splunkd: deps.splunkd, realm: SECRET_REALM, nowMs: deps.nowMs });
   const credential = await loadAppCredential(deps.splunkd, secrets, account, deps.nowMs());
   for (let attempt = 0; ; attempt += 1) {
-    const tokens = createAppOnlyTokenProvider({
+    const tokens = createAppOnlyTokenIssuer({
       credential, tenantId, loginUrl: target.loginUrl, resource: target.resource, http: deps.http,
     });
     try {
-      await tokens.getToken();
+      await tokens.issue();
       return new Date(deps.nowMs()).toISOString();
     } catch (error) {
       const wait = PROPAGATION_WAITS_MS[attempt];

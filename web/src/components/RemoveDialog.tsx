@@ -5,7 +5,7 @@ import Modal from "@splunk/react-ui/Modal";
 import Paragraph from "@splunk/react-ui/Paragraph";
 import Switch from "@splunk/react-ui/Switch";
 
-import { deleteSecret, secretNames } from "../rest/secrets.ts";
+import { deleteSecret, secretNames, storedSecretNames } from "../rest/secrets.ts";
 import type { Splunkd } from "../rest/splunkd.ts";
 import { deleteHealth, removeTenant, resetCheckpoint, type Tenant } from "../rest/tenants.ts";
 import { failure, OutcomeMessage, type Outcome } from "./Outcome.tsx";
@@ -38,6 +38,9 @@ export function RemoveDialog({ splunkd, tenant, secrets, onClose }: Props) {
     setOutcome(undefined);
     try {
       await removeTenant(splunkd, tenant.name);
+      // The access token its runs kept goes with it: a bearer token of a removed tenant is not
+      // left behind. A run may have stored one since the page loaded, so the names are read again.
+      await deleteSecret(splunkd, secretNames.accessToken(tenant.name), await storedSecretNames(splunkd));
       if (checkpoint) {
         await resetCheckpoint(splunkd, tenant.name);
         await deleteHealth(splunkd, tenant.name);

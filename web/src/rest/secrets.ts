@@ -10,6 +10,8 @@ export const secretNames = {
   privateKey: (account: string) => `account/${account}/private_key`,
   certificate: (account: string) => `account/${account}/certificate`,
   refreshToken: (input: string) => `input/${input}/refresh_token`,
+  /** The access token runs keep between them (src/auth/stored-token.ts); removed with the input. */
+  accessToken: (input: string) => `input/${input}/access_token`,
   proxyPassword: "settings/proxy/password",
 } as const;
 
