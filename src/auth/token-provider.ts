@@ -69,25 +69,31 @@ export function createTokenProvider(deps: {
   }
 
   let current: IssuedToken | undefined;
+  // One renewal at a time: callers that need a token meanwhile wait for the same one.
+  let renewing: Promise<IssuedToken> | undefined;
   // The stored token is looked at once per run, before the first request to Entra ID.
   let storedUnread = deps.stored !== undefined;
   const usable = (token: IssuedToken | undefined): token is IssuedToken =>
     token !== undefined && token.expiresAtMs - nowMs() >= RENEW_BEFORE_MS;
+  const renew = async (): Promise<IssuedToken> => {
+    if (storedUnread) {
+      storedUnread = false;
+      const stored = await deps.stored?.read();
+      if (usable(stored)) return stored;
+    }
+    const issued = await issuer.issue();
+    await deps.stored?.write(issued);
+    return issued;
+  };
 
   return {
     scope: issuer.scope,
     async getToken() {
       if (usable(current)) return current.accessToken;
-      if (storedUnread) {
-        storedUnread = false;
-        const stored = await deps.stored?.read();
-        if (usable(stored)) {
-          current = stored;
-          return stored.accessToken;
-        }
-      }
-      current = await issuer.issue();
-      await deps.stored?.write(current);
+      renewing ??= renew().finally(() => {
+        renewing = undefined;
+      });
+      current = await renewing;
       return current.accessToken;
     },
     async discard() {

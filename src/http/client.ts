@@ -76,7 +76,9 @@ export interface HttpClientOptions {
 export function createHttpClient(opts: HttpClientOptions): HttpClient {
   const timeoutMs = opts.timeoutMs ?? 60_000;
   const connectTimeoutMs = Math.min(timeoutMs, 30_000);
-  const tls = opts.ca === undefined ? {} : { secureContext: secureContextFor(opts.ca) };
+  // Given a CA list, Node would build a TLS context for every connection, parsing every
+  // certificate again (about 13 ms for Node's 118 roots): one context serves them all.
+  const tls = opts.ca === undefined ? {} : { secureContext: createSecureContext({ ca: opts.ca }) };
   const direct =
     opts.dispatcher ??
     new Agent({
@@ -186,21 +188,6 @@ function createTunnel(
     headersTimeout: timeoutMs,
     bodyTimeout: timeoutMs,
   });
-}
-
-// Building a TLS context parses every certificate of its CA list (about 13 ms for Node's 118
-// roots); given a list instead, Node builds one per connection. One context per distinct list
-// serves every connection of the process.
-const secureContexts = new Map<string, SecureContext>();
-
-function secureContextFor(ca: string[]): SecureContext {
-  const key = ca.join("\n");
-  let context = secureContexts.get(key);
-  if (context === undefined) {
-    context = createSecureContext({ ca });
-    secureContexts.set(key, context);
-  }
-  return context;
 }
 
 function loopbackIdentity(host: string, cert: { subject?: unknown }): Error | undefined {

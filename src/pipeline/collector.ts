@@ -18,6 +18,11 @@ import type { AlertRecord } from "../sources/types.ts";
  * `ge` brings versions back). The cursor only advances over versions that are in order: if the
  * service ever returns an older version after a newer one, `ordered` turns false and the run
  * saves its checkpoint once, at the end of the data, never in between.
+ *
+ * What it keeps to recognise repeats is forgotten behind the source's lower bound
+ * (`forgetBefore`, and the end of each complete window), so memory follows a page, not the
+ * backlog. Forgetting can only let a repeat through if the service answered outside its own
+ * filter; it can never skip a version that was not written.
  */
 export function createCollector(deps: {
   stanza: Stanza;
@@ -27,7 +32,11 @@ export function createCollector(deps: {
   logger: Logger;
 }) {
   const { stanza, config, writer, logger } = deps;
-  const written = new Set<string>();
+  // Versions written in this run, by key, with their update time.
+  const written = new Map<string, Instant>();
+  const forgetBefore = (instant: Instant): void => {
+    for (const [key, updated] of written) if (updated < instant) written.delete(key);
+  };
   const pendingAdvance: { id: string; updated: Instant }[] = [];
   let cursor = deps.initial;
   let ordered = true;
@@ -68,7 +77,7 @@ export function createCollector(deps: {
         duplicates += 1;
         return;
       }
-      written.add(key);
+      written.set(key, updated);
       if (newest !== undefined && updated < newest) ordered = false;
       if (newest === undefined || updated > newest) newest = updated;
       write(record);
@@ -94,8 +103,13 @@ export function createCollector(deps: {
     cursorAfterWindow(completeBefore: Instant): Cursor {
       cursor = advance(cursor, pendingAdvance, completeBefore);
       pendingAdvance.length = 0;
+      // The next window starts at its end; no request of this run looks before it again.
+      forgetBefore(completeBefore);
       return cursor;
     },
+
+    /** See CollectHooks.forgetBefore. */
+    forgetBefore,
 
     /** The cursor after the whole query was read, whatever the order. */
     finalCursor(): Cursor {
@@ -111,6 +125,10 @@ export function createCollector(deps: {
     },
     get stats() {
       return { events, duplicates, unplaced, oversized };
+    },
+    /** How many written versions are kept to recognise repeats. */
+    get remembered() {
+      return written.size;
     },
   };
 }

@@ -141,6 +141,7 @@ async function collectInput(
     result = await source.collect(queryFrom(initial), {
       onAlert: (record) => collector.onAlert(record),
       onOversize: (id, chars) => collector.onOversize(id, chars),
+      forgetBefore: (instant) => collector.forgetBefore(instant),
       onPageEnd: (completeBefore) =>
         save(completeBefore === undefined ? collector.cursorToSave() : collector.cursorAfterWindow(completeBefore)),
       stopping: deps.stopping,

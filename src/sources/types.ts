@@ -22,6 +22,12 @@ export interface CollectHooks {
    * window source reached the end of a window), whatever the order it came in.
    */
   onPageEnd(completeBefore?: Instant): Promise<void>;
+  /**
+   * Called before a request that asks only for versions updated at or after `instant`, when no
+   * later request of this run asks for anything older: the receiver may forget the versions
+   * before it that it keeps to recognise repeats (so a backlog does not fill memory).
+   */
+  forgetBefore?(instant: Instant): void;
   /** True once splunkd asked the input to stop. */
   stopping(): boolean;
   /** Aborts the request in flight when splunkd asks the input to stop. */

@@ -73,6 +73,15 @@ describe("access tokens kept between runs (storage/passwords)", () => {
     assert.equal(tokenRequests(), before + 2);
   });
 
+  it("asks Entra ID once for callers that need a token at the same time", async () => {
+    await secrets().delete(NAME);
+    const tokens = run();
+    const before = tokenRequests();
+    const [a, b, c] = await Promise.all([tokens.getToken(), tokens.getToken(), tokens.getToken()]);
+    assert.equal(tokenRequests(), before + 1);
+    assert.deepEqual([b.reveal(), c.reveal()], [a.reveal(), a.reveal()]);
+  });
+
   it("never uses a token stored for another credential", async () => {
     const before = tokenRequests();
     await run().getToken();

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 
-import { parseInstant } from "../../src/checkpoint/index.ts";
+import { formatInstant, parseInstant } from "../../src/checkpoint/index.ts";
 import type { TokenProvider } from "../../src/auth/index.ts";
 import { AddonError } from "../../src/errors.ts";
 import type { HttpClient, HttpResponse } from "../../src/http/index.ts";
@@ -36,6 +36,7 @@ async function collect(
 ) {
   const sleeps: number[] = [];
   const records: AlertRecord[] = [];
+  const bounds: string[] = [];
   let clock = 0;
   const sleep = async (ms: number) => {
     sleeps.push(ms);
@@ -56,10 +57,11 @@ async function collect(
     onAlert: (r) => records.push(r),
     onOversize: () => {},
     onPageEnd: async () => {},
+    forgetBefore: (instant) => bounds.push(formatInstant(instant)),
     stopping: () => false,
     signal: new AbortController().signal,
   });
-  return { ids: records.map((r) => r.id), sleeps, result, records };
+  return { ids: records.map((r) => r.id), sleeps, result, records, bounds };
 }
 
 const filterOf = (url: URL) => decodeURIComponent(/\$filter=([^&]*)/.exec(url.search)?.[1] ?? "");
@@ -107,8 +109,10 @@ describe("Defender alerts source", () => {
       page([["b", T(2)], ["c", T(3)]]),
       page([["c", T(3)]]),
     ]);
-    const { ids, result } = await collect(http);
+    const { ids, result, bounds } = await collect(http);
     assert.deepEqual(ids, ["a", "b", "b", "c", "c"], "repeats are for the receiver to skip");
+    // Before each request, the receiver hears that nothing older is asked for again.
+    assert.deepEqual(bounds, ["2024-01-01T00:00:00.0000000Z", "2024-01-01T00:00:02.0000000Z", "2024-01-01T00:00:03.0000000Z"]);
     assert.equal(
       http.requests[0]?.url.href,
       "https://api.securitycenter.microsoft.com/api/alerts?$filter=lastUpdateTime%20ge%202024-01-01T00%3A00%3A00.0000000Z" +

@@ -119,6 +119,8 @@ export function createMdeAlertsSource(deps: {
         for (;;) {
           if (hooks.stopping()) return stopped(result, "signal");
           const op = strictlyAfter ? "gt" : "ge";
+          // Keyset paging never goes back: this request and every later one start here.
+          hooks.forgetBefore?.(lowerBound);
           const page = await readPage(pageUrl(`lastUpdateTime ${op} ${formatInstant(lowerBound)}`));
           const more = page.count >= query.pageSize || page.nextLink !== undefined;
           if (!more || page.newest === undefined) break;
