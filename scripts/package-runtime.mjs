@@ -69,7 +69,9 @@ export const SEA_EXEC_ARGV = ["--max-semi-space-size=4"];
  * platform that made it (a Windows blob is prepared on Linux). The startup snapshot stays off:
  * Node cannot snapshot the http, http2 and tls modules that undici loads.
  */
-export async function buildSea({ mainScript, runtimeBinary, builderBinary, workDir, output, codeCache = false }) {
+export async function buildSea({
+  mainScript, runtimeBinary, builderBinary, workDir, output, codeCache = false,
+}) {
   mkdirSync(workDir, { recursive: true });
   const blob = join(workDir, "sea-prep.blob");
   const config = join(workDir, "sea-config.json");

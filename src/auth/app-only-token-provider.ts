@@ -24,7 +24,8 @@ export function createAppOnlyTokenIssuer(deps: {
   return {
     scope,
     async issue() {
-      client ??= import("./msal-client.ts").then((msal) => msal.createClientCredentialsClient({ ...deps, scope, nowMs: deps.nowMs ?? Date.now }));
+      client ??= import("./msal-client.ts").then((msal) =>
+        msal.createClientCredentialsClient({ ...deps, scope, nowMs: deps.nowMs ?? Date.now }));
       return (await client)();
     },
   };

@@ -16,8 +16,9 @@ export interface IssuedToken {
  * splunkd starts an input every interval, and without this each run asked Entra ID for a token
  * that the previous run's token would still have served for most of an hour: twelve token
  * requests an hour per tenant at `interval = 300`, where Entra asks clients to cache tokens
- * (AADSTS50196, "cache tokens": microsoft-apis.md §4), and for a delegated input twelve rotations of its refresh
- * token. It also spares a run loading MSAL and opening a connection to the login host.
+ * (AADSTS50196, "cache tokens": microsoft-apis.md §4), and for a delegated input twelve
+ * rotations of its refresh token. It also spares a run loading MSAL and opening a connection
+ * to the login host.
  *
  * The stored value names what the token was issued for (`binding`: tenant, login host, scope,
  * app credential); a token for anything else is never used. The store never decides a run's
@@ -81,7 +82,12 @@ export function createStoredToken(deps: {
  * login host, the scope and the app credential (client id and secret or certificate and key).
  * A changed secret, tenant, cloud or API makes the stored token unusable at once.
  */
-export function tokenBinding(parts: { tenantId: string; loginUrl: URL; scope: string; credential: string }): string {
+export function tokenBinding(parts: {
+  tenantId: string;
+  loginUrl: URL;
+  scope: string;
+  credential: string;
+}): string {
   const material = [parts.tenantId, parts.loginUrl.origin, parts.scope, parts.credential];
   return createHash("sha256").update(JSON.stringify(material)).digest("hex").slice(0, 32);
 }

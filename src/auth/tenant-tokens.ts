@@ -2,7 +2,9 @@ import { tokenProtocolFor, type Api, type AuthMode } from "../config/index.ts";
 import type { HttpClient } from "../http/index.ts";
 import type { Logger } from "../log/index.ts";
 import type { SplunkdClient } from "../splunkd/index.ts";
-import { appCredentialOf, credentialFingerprint, loadCredential, SECRET_REALM, secretNames } from "./credentials.ts";
+import {
+  appCredentialOf, credentialFingerprint, loadCredential, SECRET_REALM, secretNames,
+} from "./credentials.ts";
 import { createLeaseStore } from "./lease.ts";
 import { createSecretStore } from "./secret-store.ts";
 import { createStoredToken, tokenBinding } from "./stored-token.ts";

@@ -76,7 +76,10 @@ export function createRunHealth(deps: {
     );
   };
 
-  const write = async (doc: InputHealth, checkpoint?: { watermark: string; alertsTotal: number }): Promise<void> => {
+  const write = async (
+    doc: InputHealth,
+    checkpoint?: { watermark: string; alertsTotal: number },
+  ): Promise<void> => {
     try {
       const fields = checkpoint === undefined ? await savedCheckpointFields() :
         checkpointFields(checkpoint.watermark, checkpoint.alertsTotal);

@@ -37,7 +37,9 @@ export function createPacer(deps: {
     async take() {
       if (calls >= deps.maxCalls) return false;
       const spaced = calls >= deps.burst ? last + deps.minIntervalMs : Number.NEGATIVE_INFINITY;
-      const windowed = recent.length >= perMinute ? (recent[0] as number) + MINUTE_MS : Number.NEGATIVE_INFINITY;
+      const windowed = recent.length >= perMinute
+        ? (recent[0] as number) + MINUTE_MS
+        : Number.NEGATIVE_INFINITY;
       const wait = Math.max(spaced, windowed) - deps.nowMs();
       if (wait > 0) await deps.sleep(wait);
       last = deps.nowMs();

@@ -73,3 +73,12 @@ export function fmt(value: number, digits = 0): string {
 }
 
 export const MB = 1_000_000;
+
+/** The issue's memory limit, 150 MB (10^6 bytes), in MiB: peak RSS is read in KiB. */
+export const RSS_LIMIT_MIB = 150_000_000 / 1_048_576;
+export const RSS_TARGET = "< 150 MB (143.1 MiB)";
+
+/** A peak RSS in MiB, with the same in MB (10^6 bytes). */
+export function rss(mib: number): string {
+  return `${fmt(mib, 1)} MiB (${fmt((mib * 1_048_576) / 1_000_000, 0)} MB)`;
+}

@@ -6,7 +6,7 @@ import type { InputRunner } from "../peers/splunkd/index.ts";
 import type { World } from "../support/world.ts";
 import { backlog } from "./backlog.ts";
 import type { BenchExecutable } from "./executable.ts";
-import { fmt, measuredRun, median } from "./measure.ts";
+import { fmt, measuredRun, median, rss, RSS_LIMIT_MIB, RSS_TARGET } from "./measure.ts";
 import { childrenCpuSeconds, timeProcess } from "./proc.ts";
 import { ratio, type Section } from "./report.ts";
 
@@ -97,7 +97,7 @@ export async function benchStartup(ctx: {
           target: "≤ 2×",
           met: m.idleCpu <= 2 * m.bareCpu,
         },
-        { measure: "idle run: peak RSS", value: `${fmt(m.idleRss, 1)} MiB`, target: "< 150 MiB", met: m.idleRss < 150 },
+        { measure: "idle run: peak RSS", value: rss(m.idleRss), target: RSS_TARGET, met: m.idleRss < RSS_LIMIT_MIB },
       ],
       notes: [
         `An idle run: the checkpoint is at the tenant's newest alert; it reads the settings, the account's secret, the health record, the checkpoint and the access token an earlier run kept from splunkd, asks Defender once, and writes the health record: ${calls.defender} Defender call, ${calls.entra} token request, ${calls.splunkd} splunkd requests.`,
