@@ -11,6 +11,7 @@ import type { Section } from "./report.ts";
 // The input's pacing (src/sources/pacer.ts, src/pipeline/run-input.ts) for MDE.
 const BURST = 10;
 const SPACING_S = 0.6;
+const PER_MINUTE = 100;
 const PER_HOUR = 1500;
 
 /** Calls a run may make at `intervalSeconds` (src/sources/pacer.ts callsPerRun). */
@@ -19,9 +20,20 @@ export function callsPerRun(intervalSeconds: number): number {
   return Math.max(5, Math.floor((PER_HOUR * interval) / 3600));
 }
 
-/** Seconds the pacer alone makes `calls` calls take in one run. */
+/**
+ * Seconds the pacer alone makes `calls` calls take in one run: the burst at once, then one per
+ * 0.6 s, and never more than 100 in any 60 s (the rules of src/sources/pacer.ts, whose own test
+ * checks them on a clock).
+ */
 function pacingSeconds(calls: number): number {
-  return Math.max(0, calls - BURST) * SPACING_S;
+  const times: number[] = [];
+  for (let i = 0; i < calls; i += 1) {
+    let at = i === 0 ? 0 : (times[i - 1] as number);
+    if (i >= BURST) at = Math.max(at, (times[i - 1] as number) + SPACING_S);
+    if (i >= PER_MINUTE) at = Math.max(at, (times[i - PER_MINUTE] as number) + 60);
+    times.push(at);
+  }
+  return times.at(-1) ?? 0;
 }
 
 /**
@@ -124,7 +136,7 @@ export async function benchApiCost(ctx: {
     rows,
     notes: [
       "Needed = ceil((alerts + 1) / page_size): full pages, then one short page that shows the end. Keyset paging asks `lastUpdateTime ge <newest seen>`, so each page after the first starts with the alert(s) at the boundary again; with many alerts at one instant a page may cost one more call than this.",
-      `Computed drain: the calls per alert measured at each page size, runs every 300 s each using at most ${callsPerRun(300)} calls (1,500/h × 300/3600), ${BURST} calls at once then one per ${SPACING_S} s, and the reading time of the measured ${fmt(ctx.backlog.alerts)}-alert run where it is longer than the pacing.`,
+      `Computed drain: the calls per alert measured at each page size, runs every 300 s each using at most ${callsPerRun(300)} calls (1,500/h × 300/3600), ${BURST} calls at once then one per ${SPACING_S} s and at most ${PER_MINUTE} in any 60 s, and the reading time of the measured ${fmt(ctx.backlog.alerts)}-alert run where it is longer than the pacing.`,
     ],
   };
 }
