@@ -56,8 +56,9 @@ export function fetchRuntime(pin, cacheDir) {
 
 /**
  * V8 options the executable starts with (SEA `execArgv`, Node 24.6 and later). A young generation
- * of at most 4 MiB per semi-space keeps a long backlog's peak RSS flat (about 150 MiB from 10,000
- * to 100,000 alerts) at no measurable CPU cost; docs/BENCHMARKS.md has the measurements.
+ * of at most 4 MiB per semi-space keeps a long backlog's peak RSS under 150 MB (about 137 MiB at
+ * 100,000 alerts, against 200 to 260 without it) at no measurable CPU cost; docs/BENCHMARKS.md has
+ * the measurements.
  */
 export const SEA_EXEC_ARGV = ["--max-semi-space-size=4"];
 
@@ -86,7 +87,10 @@ export async function buildSea({
       execArgv: SEA_EXEC_ARGV,
     }),
   );
-  execFileSync(builderBinary, ["--experimental-sea-config", config], { stdio: "ignore" });
+  // The builder runs with the executable's own start flags: V8 rejects a code cache made under
+  // flags that differ in ways it checks (measured: `--expose-gc` or `--optimize-for-size` in
+  // execArgv alone cost 30 ms of compiling per start), which would be silent here.
+  execFileSync(builderBinary, [...SEA_EXEC_ARGV, "--experimental-sea-config", config], { stdio: "ignore" });
 
   mkdirSync(dirname(output), { recursive: true });
   copyFileSync(runtimeBinary, output);
