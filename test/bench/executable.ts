@@ -81,7 +81,7 @@ async function buildPackagedExecutable(): Promise<BenchExecutable> {
     path: installLikeSplunk(join(work, "built"), `${PLATFORM}/bin/${pin.executable}`, join(work, "installed")),
     node,
     nodeVersion: pin.runtime.version,
-    label: `packaged executable (SEA, Node ${pin.runtime.version}) built from this tree as scripts/package.mjs does`,
+    label: `packaged executable (SEA, Node ${pin.runtime.version}) built from this tree as scripts/package.mjs does, run as extracted from a tarball`,
     packaged: true,
   };
 }
