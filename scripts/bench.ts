@@ -36,12 +36,13 @@ const { values } = parseArgs({
 });
 const quick = values.quick;
 const num = (text: string | undefined, full: number, small: number): number => Number(text ?? (quick ? small : full));
+const HEAVY: [number, number] = quick ? [300, 1000] : [1000, 10_000];
 const settings = {
   runs: num(values.runs, 3, 2),
   startupRuns: num(values["startup-runs"], 10, 5),
   backlog: num(values.backlog, 100_000, 20_000),
   small: 10_000,
-  heavy: (quick ? [300, 1000] : [1000, 10_000]) as [number, number],
+  heavy: HEAVY,
   drainAlerts: 3000,
   tenants: num(values.tenants, 300, 30),
   intervals: num(values.intervals, 3, 2),

@@ -108,10 +108,12 @@ export function readRefusal(
 ): EntraRefusal {
   const fields = typeof body === "object" && body !== null ? (body as Record<string, unknown>) : {};
   const codes = fields["error_codes"];
-  const first = Array.isArray(codes) ? codes[0] : undefined;
+  const first: unknown = Array.isArray(codes) ? (codes as unknown[])[0] : undefined;
   const description = typeof fields["error_description"] === "string" ? fields["error_description"] : "";
-  const text = (name: string): string | undefined =>
-    typeof fields[name] === "string" && fields[name] !== "" ? (fields[name] as string) : undefined;
+  const text = (name: string): string | undefined => {
+    const value = fields[name];
+    return typeof value === "string" && value !== "" ? value : undefined;
+  };
   const retryAfter = Number(headers["retry-after"]);
   return {
     status,

@@ -280,6 +280,7 @@ function errorCode(error: unknown): string {
   if (typeof error !== "object" || error === null) return "";
   const own = (error as { code?: unknown }).code;
   if (typeof own === "string" && own !== "UND_ERR_SOCKET" && own !== "UND_ERR") return own;
+  const ownText = typeof own === "string" || typeof own === "number" ? String(own) : "";
   const cause = (error as { cause?: unknown }).cause;
-  return cause === undefined ? (typeof own === "string" ? own : "") : errorCode(cause) || String(own ?? "");
+  return cause === undefined ? (typeof own === "string" ? own : "") : errorCode(cause) || ownText;
 }

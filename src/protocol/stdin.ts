@@ -32,7 +32,7 @@ export function readStdinDocument(
       try {
         resolve(decodeDocument(Buffer.concat(chunks)));
       } catch (decodeError) {
-        reject(decodeError);
+        reject(decodeError instanceof Error ? decodeError : new Error(String(decodeError)));
       }
     };
     const onData = (chunk: Buffer): void => {

@@ -99,7 +99,7 @@ export function parseCaBundle(
   const trimmed = value.trim();
   if (trimmed === "") return [];
   const inline = trimmed.includes("-----BEGIN");
-  let pem = trimmed;
+  let pem: string;
   if (inline) {
     // A conf value cannot hold line breaks, so a pasted bundle may carry literal "\n".
     pem = trimmed.replace(/\\n/g, "\n");

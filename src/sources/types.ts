@@ -29,7 +29,7 @@ export interface CollectHooks {
    */
   forgetBefore?(instant: Instant): void;
   /** True once splunkd asked the input to stop. */
-  stopping(): boolean;
+  stopping: () => boolean;
   /** Aborts the request in flight when splunkd asks the input to stop. */
   signal: AbortSignal;
 }

@@ -55,7 +55,7 @@ describe("KV store leases", () => {
     const holderDoc = docs("refresh_token/three")[0];
     assert.ok(holderDoc);
     await services.client.postJson(
-      `storage/collections/data/${LEASE_COLLECTION}/${encodeURIComponent(String(holderDoc["_key"]))}`,
+      `storage/collections/data/${LEASE_COLLECTION}/${encodeURIComponent(holderDoc["_key"] as string)}`,
       { ...holderDoc, pid: 999_999 });
     const taken = await leases((pid) => pid !== 999_999).acquire("refresh_token/three", { waitMs: 0 });
     await taken.release();

@@ -136,7 +136,7 @@ function wrap(
 ): SplunkdClient {
   const make = (inner: SplunkdClient): SplunkdClient => ({
     get: async (path, query) => {
-      await onGet?.(path, query as Record<string, string> | undefined);
+      await onGet?.(path, query);
       return inner.get(path, query);
     },
     delete: (path) => inner.delete(path),

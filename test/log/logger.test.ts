@@ -34,6 +34,8 @@ describe("logger", () => {
     assert.doesNotMatch(lines.join(""), /s3cr3t/);
     assert.equal(JSON.stringify({ secret }), '{"secret":"[redacted]"}');
     assert.equal(inspect(secret), "[redacted]");
+    // The conversion is what is tested.
+    // eslint-disable-next-line @typescript-eslint/restrict-template-expressions
     assert.equal(`${secret}`, "[redacted]");
   });
 });

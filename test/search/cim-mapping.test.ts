@@ -19,7 +19,8 @@ const SIEM = "ms:defender:siem:alerts";
 const MDE_APP = "Microsoft Defender for Endpoint";
 
 const props = readConfFile(join(REPO, "default", "props.conf"));
-const rulesOf = (sourcetype: string) => searchTimeRules(props.get(sourcetype) ?? new Map());
+const rulesOf = (sourcetype: string) =>
+  searchTimeRules(props.get(sourcetype) ?? new Map<string, string>());
 const RULES = { [ATP]: rulesOf(ATP), [GRAPH]: rulesOf(GRAPH), [SIEM]: rulesOf(SIEM) };
 
 type Alert = Record<string, unknown>;

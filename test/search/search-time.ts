@@ -25,7 +25,8 @@ export function extractJson(raw: string, nulls: NullHandling = "text"): Fields {
     }
     if (value === null && nulls === "absent") return;
     const list = collected.get(path) ?? [];
-    list.push(value === null ? "null" : String(value));
+    const leaf = value as string | number | boolean | null;
+    list.push(leaf === null ? "null" : String(leaf));
     collected.set(path, list);
   };
   walk(JSON.parse(raw) as unknown, "");

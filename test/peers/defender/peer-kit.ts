@@ -18,8 +18,8 @@ export interface TokenRequest {
 }
 
 export interface TokenSigner {
-  sign(claims: TokenRequest): Promise<string>;
-  verify(token: string): Promise<TokenClaims>;
+  sign: (claims: TokenRequest) => Promise<string>;
+  verify: (token: string) => Promise<TokenClaims>;
 }
 
 /** Signs and verifies access tokens with a fresh random key; `now` is the signer clock (ms). */

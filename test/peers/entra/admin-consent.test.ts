@@ -34,7 +34,7 @@ describe("entra peer admin consent", () => {
   });
 
   const visit = async (path: string, params: Record<string, string>) => {
-    const res = await client.get(`${path}?${new URLSearchParams(params)}`);
+    const res = await client.get(`${path}?${new URLSearchParams(params).toString()}`);
     return { res, query: new URL(res.headers["location"] ?? "https://none.invalid").searchParams };
   };
   const v1Params = { client_id: CLIENT_ID, redirect_uri: REDIRECT_URI, state: "s-42" };

@@ -64,7 +64,7 @@ describe("entra peer authorization code with PKCE", () => {
     const claims = peer.verifyAccessToken(String(res.body.access_token));
     assert.deepEqual([claims.tid, claims.aud, claims.idtyp, claims.scp, claims.upn],
       [TENANT_A, MDE_RESOURCE, "user", "Alert.Read", USER_ADMIN]);
-    const id = JSON.parse(Buffer.from(String(res.body.id_token).split(".")[1] ?? "", "base64url").toString());
+    const id = JSON.parse(Buffer.from(String(res.body.id_token).split(".")[1] ?? "", "base64url").toString()) as Record<string, unknown>;
     assert.deepEqual([id.tid, id.aud, id.preferred_username, id.iss],
       [TENANT_A, CLIENT_ID, USER_ADMIN, `${peer.url}/${TENANT_A}/v2.0`]);
     assert.deepEqual(JSON.parse(Buffer.from(String(res.body.client_info), "base64url").toString()),
@@ -123,18 +123,18 @@ describe("entra peer authorization code with PKCE", () => {
 
   it("shows an error page, never a redirect, for an unregistered redirect URI or unknown app", async () => {
     const bad = await client.get(`/${TENANT_A}/oauth2/v2.0/authorize?${new URLSearchParams(
-      authorizeParams({ redirect_uri: "https://attacker.example/cb" }))}`);
+      authorizeParams({ redirect_uri: "https://attacker.example/cb" })).toString()}`);
     assert.equal(bad.status, 400);
     assert.equal(bad.headers["location"], undefined);
     assert.deepEqual(bad.body.error_codes, [50011]);
     const unknown = await client.get(`/${TENANT_A}/oauth2/v2.0/authorize?${new URLSearchParams(
-      authorizeParams({ client_id: "99999999-0000-4000-8000-000000000000" }))}`);
+      authorizeParams({ client_id: "99999999-0000-4000-8000-000000000000" })).toString()}`);
     assert.deepEqual([unknown.status, unknown.body.error_codes], [400, [700016]]);
   });
 
   it("redirects errors back with the state: declined consent, no admin, wrong tenant, resource on v2", async () => {
     const errorOf = async (tenant: string, extra: Record<string, string> = {}) => {
-      const res = await client.get(`/${tenant}/oauth2/v2.0/authorize?${new URLSearchParams(authorizeParams(extra))}`);
+      const res = await client.get(`/${tenant}/oauth2/v2.0/authorize?${new URLSearchParams(authorizeParams(extra)).toString()}`);
       assert.equal(res.status, 302, JSON.stringify(res.body));
       const query = new URL(res.headers["location"] ?? "").searchParams;
       assert.equal(query.get("state"), "st-1");
@@ -156,10 +156,10 @@ describe("entra peer authorization code with PKCE", () => {
 
   it("shows the sign-in page when nobody is signed in, and login_required with prompt=none", async () => {
     peer.signIn(undefined);
-    const page = await client.get(`/${TENANT_A}/oauth2/v2.0/authorize?${new URLSearchParams(authorizeParams())}`);
+    const page = await client.get(`/${TENANT_A}/oauth2/v2.0/authorize?${new URLSearchParams(authorizeParams()).toString()}`);
     assert.deepEqual([page.status, page.body.page], [200, "sign_in"]);
     const silent = await client.get(`/${TENANT_A}/oauth2/v2.0/authorize?${new URLSearchParams(
-      authorizeParams({ prompt: "none" }))}`);
+      authorizeParams({ prompt: "none" })).toString()}`);
     assert.equal(new URL(silent.headers["location"] ?? "").searchParams.get("error"), "login_required");
   });
 });

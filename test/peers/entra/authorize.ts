@@ -192,7 +192,7 @@ function authorize(deps: BrowserDeps, protocol: Protocol, segment: string, query
     protocol, clientId: app.clientId, tenantId, userOid: user.oid, redirectUri: checked.redirectUri,
     resource: resource.identifier, scopes, oidc,
     ...(challenge !== undefined ? { codeChallenge: challenge } : {}),
-    ...(method !== undefined ? { codeChallengeMethod: method as "S256" | "plain" } : {}),
+    ...(method !== undefined ? { codeChallengeMethod: method } : {}),
     issuedAt: deps.now(),
   });
   const state = query.get("state");

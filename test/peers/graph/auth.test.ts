@@ -125,7 +125,7 @@ describe("throttling: 150 requests per minute per app per tenant", () => {
     });
 
   it("says how long to wait when the caller keeps going", async () => {
-    let clockMs = Date.now();
+    const clockMs = Date.now();
     const limited = await createGraphPeer({ tls, verifyToken: signer.verify,
       now: () => clockMs, rateLimits: { perMinute: 6 } });
     try {

@@ -79,8 +79,8 @@ export function createVersionedStore<T extends object>(opts: VersionedStoreOptio
       if (explicit !== undefined) {
         const parsed = typeof explicit === "string" ? parseInstant(explicit) : undefined;
         if (parsed === undefined || parsed <= previousTicks) {
-          throw new Error(`${timeField} ${String(explicit)} must be a valid instant later than ` +
-            previousText);
+          throw new Error(`${timeField} ${JSON.stringify(explicit)} must be a valid instant ` +
+            `later than ${previousText}`);
         }
         ticks = parsed;
       } else {
@@ -117,7 +117,7 @@ export function createInstantReader(): InstantReader {
   const instants = new WeakMap<object, Map<string, bigint | null>>();
   return (item, name) => {
     let fields = instants.get(item);
-    if (!fields) instants.set(item, (fields = new Map()));
+    if (!fields) instants.set(item, (fields = new Map<string, bigint | null>()));
     if (!fields.has(name)) {
       const raw = field(item, name);
       fields.set(name, typeof raw === "string" ? parseInstant(raw) ?? null : null);

@@ -35,17 +35,22 @@ export function createConfStore(opts: { appName: string; appDir: string }): Conf
 
   const localOf = (app: string, file: string): ConfStanzas => {
     let files = local.get(app);
-    if (!files) local.set(app, (files = new Map()));
+    if (!files) local.set(app, (files = new Map<string, ConfStanzas>()));
     let stanzas = files.get(file);
-    if (!stanzas) files.set(file, (stanzas = new Map()));
+    if (!stanzas) files.set(file, (stanzas = new Map<string, Map<string, string>>()));
     return stanzas;
   };
 
   const defaultsOf = (app: string, file: string): ConfStanzas =>
-    app === opts.appName ? readConfFile(join(opts.appDir, "default", `${file}.conf`)) : new Map();
+    app === opts.appName
+      ? readConfFile(join(opts.appDir, "default", `${file}.conf`))
+      : new Map<string, Map<string, string>>();
 
   const merged = (app: string, file: string): ConfStanzas => {
-    const layers: ConfStanzas[] = [defaultsOf(app, file), local.get(app)?.get(file) ?? new Map()];
+    const layers: ConfStanzas[] = [
+      defaultsOf(app, file),
+      local.get(app)?.get(file) ?? new Map<string, Map<string, string>>(),
+    ];
     const inherited = new Map<string, string>(
       layers.flatMap((layer) => [...(layer.get("default") ?? [])]),
     );
@@ -160,7 +165,7 @@ export function createConfStore(opts: { appName: string; appDir: string }): Conf
   };
 
   function entryIn(app: string, file: string, stanza: string): EntrySource {
-    return toEntry(app, stanza, merged(app, file).get(stanza) ?? new Map());
+    return toEntry(app, stanza, merged(app, file).get(stanza) ?? new Map<string, string>());
   }
 }
 

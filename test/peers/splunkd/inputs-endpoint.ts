@@ -71,7 +71,8 @@ export function createModularInputs(deps: { appName: string; confs: ConfStore })
         .filter((stanza) => stanza.startsWith(prefix))
         .map((stanza) => stanza.slice(prefix.length))
         .filter((name) => only === undefined || name === only)
-        .map((name) => toEntry(app, name, effective(app, scheme, name) ?? new Map())),
+        .map((name) =>
+          toEntry(app, name, effective(app, scheme, name) ?? new Map<string, string>())),
     ).filter((entry) => only !== undefined || matchesSearch(request.query.get("search"), entry.name, entry.content));
     const { page, paging } = pageOf(entries, request.query);
     const { owner, app } = request.namespace;

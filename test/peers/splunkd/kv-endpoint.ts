@@ -39,7 +39,7 @@ export function createKvStore(opts: { appName: string; appDir: string }): KvStor
     }
     const id = `${app}/${name}`;
     let docs = data.get(id);
-    if (!docs) data.set(id, (docs = new Map()));
+    if (!docs) data.set(id, (docs = new Map<string, KvDocument>()));
     return docs;
   };
 
@@ -152,10 +152,12 @@ function batchFind(request: RestRequest, docs: Map<string, KvDocument>): RestRep
   const results = body.map((spec) => {
     if (!isObject(spec)) throw new RestError(400, "batch_find expects an array of objects.");
     const text = (value: Json | undefined) =>
-      value === undefined || value === null ? null : String(value);
+      value === undefined || value === null
+        ? null
+        : typeof value === "object" ? JSON.stringify(value) : String(value);
     return find(docs, {
       query: spec["query"] ?? {},
-      sort: spec["sort"] === undefined ? [] : String(spec["sort"]).split(","),
+      sort: typeof spec["sort"] === "string" ? spec["sort"].split(",") : [],
       limit: Number(spec["limit"] ?? 0),
       skip: Number(spec["skip"] ?? 0),
       fields: text(spec["fields"]),

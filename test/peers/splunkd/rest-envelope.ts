@@ -122,6 +122,11 @@ export function pageOf<T>(items: T[], query: URLSearchParams): { page: T[]; pagi
  * and `*` is a wildcard.
  * Assumption: substring match for bare terms and whole-value match for `key=value`.
  */
+/** A field's value as splunkd's search compares it: primitives as text, anything else as JSON. */
+function textOf(value: unknown): string {
+  return typeof value === "object" && value !== null ? JSON.stringify(value) : String(value);
+}
+
 export function matchesSearch(
   search: string | null,
   name: string,
@@ -136,7 +141,7 @@ export function matchesSearch(
       if (eq > 0) {
         const key = term.slice(0, eq);
         const value = key === "name" ? name : fields[key];
-        return value !== undefined && globMatch(term.slice(eq + 1), String(value), true);
+        return value !== undefined && globMatch(term.slice(eq + 1), textOf(value), true);
       }
       return [name, ...Object.values(fields)].some((value) =>
         globMatch(term, String(value), false),

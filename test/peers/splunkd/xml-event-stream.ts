@@ -214,7 +214,7 @@ export function createXmlEventStream(onEvent: (event: StreamedEvent) => void): X
       drain();
     },
     end() {
-      let tail = false;
+      let tail: boolean;
       try {
         tail = decoder.decode() !== "";
       } catch {

@@ -9,6 +9,7 @@ export class XmlStreamError extends Error {
 const PREDEFINED: Record<string, string> = { lt: "<", gt: ">", amp: "&", quot: '"', apos: "'" };
 
 // Characters XML 1.0 forbids (§2.2): C0 controls other than tab, LF and CR, U+FFFE, U+FFFF.
+// eslint-disable-next-line no-control-regex -- the characters XML 1.0 forbids
 const ILLEGAL_CHAR = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/;
 
 /** Decodes character data: line ends normalized, entity and character references resolved. */

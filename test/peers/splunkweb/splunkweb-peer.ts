@@ -89,7 +89,8 @@ export async function createSplunkWebPeer(opts: SplunkWebPeerOptions): Promise<S
     const res = await splunkd("GET", `/servicesNS/nobody/${appName}/configs/conf-app/install?output_mode=json`, session);
     if (res.status !== 200) return false;
     const entry = (JSON.parse(res.text) as { entry: Array<{ content: Record<string, unknown> }> }).entry[0];
-    return ["1", "true"].includes(String(entry?.content["is_configured"] ?? "").toLowerCase());
+    const value = entry?.content["is_configured"] as string | number | boolean | undefined;
+    return ["1", "true"].includes(String(value ?? "").toLowerCase());
   };
 
   const setupView = async (session: WebSession): Promise<string | undefined> => {

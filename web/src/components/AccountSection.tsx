@@ -25,7 +25,7 @@ interface Props {
   accounts: Account[];
   secrets: Set<string>;
   /** Called after a save, with whether it was the first account of the app. */
-  onSaved(): Promise<void>;
+  onSaved: () => Promise<void>;
 }
 
 /** The MSSP's app registration: client id, cloud, and its client secret or certificate. */

@@ -18,7 +18,7 @@ interface Props {
   splunkd: Splunkd;
   proxy: ProxySettings;
   secrets: Set<string>;
-  onSaved(): Promise<void>;
+  onSaved: () => Promise<void>;
 }
 
 /** The proxy between Splunk and Microsoft (ta_defender_mssp_settings.conf [proxy]). */

@@ -14,7 +14,7 @@ interface Props {
   splunkd: Splunkd;
   tenant: Tenant;
   secrets: Set<string>;
-  onClose(removed: boolean): void;
+  onClose: (removed: boolean) => void;
 }
 
 /** Removes a tenant's input, and on request its checkpoint and its stored tokens. */

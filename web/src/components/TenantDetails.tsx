@@ -29,7 +29,7 @@ interface Props {
   account: Account | undefined;
   docs: HealthDoc[];
   checkpoint: CheckpointDoc | undefined;
-  onChanged(): Promise<void>;
+  onChanged: () => Promise<void>;
 }
 
 /** One tenant's consent actions, connection test and health. */

@@ -20,7 +20,7 @@ interface Props {
   accounts: Account[];
   tenant: Tenant;
   isNew: boolean;
-  onClose(saved: string | undefined): void;
+  onClose: (saved: string | undefined) => void;
 }
 
 /** Add or edit one customer tenant: saving creates or updates its input through splunkd. */
@@ -40,7 +40,7 @@ export function TenantEditor({ splunkd, accounts, tenant, isNew, onClose }: Prop
   const text = (field: keyof Tenant, label: string, help?: string, placeholder?: string) => (
     <ControlGroup label={label} labelPosition="top" {...(help === undefined ? {} : { help })}>
       <Text value={String(draft[field])} name={field} {...(placeholder === undefined ? {} : { placeholder })}
-        onChange={(_e, { value }) => edit({ [field]: value } as Partial<Tenant>)} />
+        onChange={(_e, { value }) => edit({ [field]: value })} />
     </ControlGroup>
   );
 

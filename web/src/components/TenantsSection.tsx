@@ -22,8 +22,8 @@ interface Props {
   docs: HealthDoc[];
   checkpoints: CheckpointDoc[];
   expanded: string | undefined;
-  setExpanded(name: string | undefined): void;
-  onChanged(): Promise<void>;
+  setExpanded: (name: string | undefined) => void;
+  onChanged: () => Promise<void>;
 }
 
 const MODE = { app_only: "App-only", delegated: "Delegated" } as const;

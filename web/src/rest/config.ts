@@ -1,6 +1,6 @@
 // The add-on's conf files through `configs/conf-<file>`: accounts (the MSSP's app
 // registrations), network settings, and app.conf's `[install] is_configured`.
-import { entriesOf, type Splunkd } from "./splunkd.ts";
+import { confText, entriesOf, type Splunkd } from "./splunkd.ts";
 
 export const ACCOUNT_CONF = "ta_defender_mssp_account";
 export const SETTINGS_CONF = "ta_defender_mssp_settings";
@@ -26,10 +26,10 @@ export async function readAccounts(splunkd: Splunkd): Promise<Account[]> {
   const envelope = await splunkd.get(`configs/conf-${ACCOUNT_CONF}`);
   return entriesOf<Record<string, unknown>>(envelope).map((entry) => ({
     name: entry.name,
-    clientId: String(entry.content["client_id"] ?? ""),
+    clientId: confText(entry.content["client_id"]),
     credentialType: entry.content["credential_type"] === "certificate" ? "certificate" : "client_secret",
-    cloud: String(entry.content["cloud"] ?? "") || "commercial",
-    loginUrl: String(entry.content["login_url"] ?? ""),
+    cloud: confText(entry.content["cloud"]) || "commercial",
+    loginUrl: confText(entry.content["login_url"]),
   }));
 }
 
@@ -42,7 +42,7 @@ export async function writeStanza(splunkd: Splunkd, file: string, stanza: string
 export async function readProxy(splunkd: Splunkd): Promise<ProxySettings> {
   const envelope = await splunkd.get(`configs/conf-${SETTINGS_CONF}/proxy`);
   const content = entriesOf<Record<string, unknown>>(envelope)[0]?.content ?? {};
-  const text = (key: string) => String(content[key] ?? "");
+  const text = (key: string) => confText(content[key]);
   return {
     enabled: ["1", "true", "yes"].includes(text("proxy_enabled").toLowerCase()),
     type: text("proxy_type") === "https" ? "https" : "http",
@@ -64,7 +64,7 @@ export async function writeProxy(splunkd: Splunkd, proxy: ProxySettings): Promis
 
 export async function isConfigured(splunkd: Splunkd): Promise<boolean> {
   const envelope = await splunkd.get("configs/conf-app/install");
-  const value = String(entriesOf<Record<string, unknown>>(envelope)[0]?.content["is_configured"] ?? "");
+  const value = confText(entriesOf<Record<string, unknown>>(envelope)[0]?.content["is_configured"]);
   return ["1", "true"].includes(value.toLowerCase());
 }
 

@@ -89,3 +89,9 @@ export interface Entry<C> {
 export function entriesOf<C>(envelope: unknown): Entry<C>[] {
   return ((envelope as { entry?: Entry<C>[] } | undefined)?.entry ?? []);
 }
+
+/** A conf value as text: splunkd's JSON gives strings, numbers or booleans; anything else is "". */
+export function confText(value: unknown): string {
+  if (typeof value === "string") return value;
+  return typeof value === "number" || typeof value === "boolean" ? String(value) : "";
+}

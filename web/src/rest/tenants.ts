@@ -2,7 +2,7 @@
 // `data/inputs/defender_alerts` (creating or editing one runs the add-on's own validation, whose
 // refusal splunkd answers with 400 and its message). Their health and checkpoints are KV store
 // documents written by the input's runs (src/health/, src/checkpoint/).
-import { entriesOf, type Splunkd } from "./splunkd.ts";
+import { confText, entriesOf, type Splunkd } from "./splunkd.ts";
 
 export const SCHEME = "defender_alerts";
 export const HEALTH_COLLECTION = "ta_defender_mssp_health";
@@ -49,7 +49,7 @@ export function emptyTenant(account: string, cloud: string, loginUrl: string): T
 }
 
 function fromContent(name: string, content: Record<string, unknown>): Tenant {
-  const text = (key: string) => (content[key] === undefined || content[key] === null ? "" : String(content[key]));
+  const text = (key: string) => confText(content[key]);
   const tenant = emptyTenant(text("account"), text("cloud") || "commercial", "");
   for (const [field, param] of PARAMS) (tenant as unknown as Record<string, string>)[field] = text(param);
   tenant.name = name;
