@@ -22,7 +22,9 @@ export interface ScenarioResult {
   duplicated: number;
   /**
    * The most duplicates charged to one SIGKILL: those written by the runs after it until one
-   * ends cleanly (a run that fails early passes the repeat on to the next). Only these may exist.
+   * reads to the end. A run that fails, or that SIGTERM or its call budget stops, may end inside
+   * what the killed run had written after its last checkpoint, and passes the rest of the repeat
+   * on to the next run. Only these may exist, at most a page per kill.
    */
   maxDuplicatesInOneRun: number;
   runs: number;
@@ -166,17 +168,21 @@ export async function runScenario(
     return dup;
   };
   let sinceKill = 0;
-  const noteRun = (killed: boolean, clean: boolean): void => {
+  const history: string[] = [];
+  const noteRun = (killed: boolean, finished: boolean, how: string): void => {
     const now = countDuplicates();
     const added = now - duplicatesSoFar;
     duplicatesSoFar = now;
-    if (added > 0 && !afterKill) throw new Error(`${scenario.name}: a run not after a SIGKILL wrote ${added} duplicates`);
+    history.push(`run ${history.length + 1}: ${how}, ${added} duplicates`);
+    if (added > 0 && !afterKill) {
+      throw new Error(`${scenario.name}: a run not after a SIGKILL wrote ${added} duplicates\n${history.join("\n")}`);
+    }
     sinceKill += added;
     maxDuplicatesInOneRun = Math.max(maxDuplicatesInOneRun, sinceKill);
     if (killed) {
       afterKill = true;
       sinceKill = 0;
-    } else if (clean) {
+    } else if (finished) {
       afterKill = false;
       sinceKill = 0;
     }
@@ -195,8 +201,10 @@ export async function runScenario(
     clearInterval(flap);
     world.splunkd.setKvStoreStatus("ready");
     if (result.signal === "SIGKILL") kills += 1;
-    noteRun(result.signal === "SIGKILL", result.exitCode === 0);
-    const finished = result.exitCode === 0 && !result.stderr.some((l) => /stopped_by=(signal|budget)/.test(l));
+    const stoppedBy = result.stderr.map((l) => /stopped_by=(\w+)/.exec(l)?.[1]).find((v) => v !== undefined);
+    const finished = result.exitCode === 0 && stoppedBy !== "signal" && stoppedBy !== "budget";
+    const how = `signal ${result.signal ?? "none"}, exit ${result.exitCode ?? "none"}, stopped_by ${stoppedBy ?? "none"}`;
+    noteRun(result.signal === "SIGKILL", finished, how);
     // A run that finished before its signal came read everything: the scenario is done.
     if (finished && (stop === undefined || result.signal === null)) break;
   }
@@ -204,7 +212,7 @@ export async function runScenario(
   world.defender.clearFaults();
   const last = await world.runner.run(input, params);
   runs += 1;
-  noteRun(false, true);
+  noteRun(false, true, `final, exit ${last.exitCode}`);
   if (last.exitCode !== 0) throw new Error(`${scenario.name}: the final clean run failed:\n${last.stderr.join("\n")}`);
 
   const indexed = world.runner.index
