@@ -56,11 +56,12 @@ export function fetchRuntime(pin, cacheDir) {
 
 /**
  * V8 options the executable starts with (SEA `execArgv`, Node 24.6 and later). A young generation
- * of at most 4 MiB per semi-space keeps a long backlog's peak RSS under 150 MB (about 137 MiB at
- * 100,000 alerts, against 200 to 260 without it) at no measurable CPU cost; docs/BENCHMARKS.md has
- * the measurements.
+ * of at most 8 MiB per semi-space: without a bound V8 grows it to tens of megabytes under a
+ * backlog (peak RSS 200 to 260 MiB at 100,000 alerts); 4 MiB cost a tenth more CPU in scavenges
+ * for 10 to 13 MiB less. The old generation is kept down by src/sources/heap.ts.
+ * docs/BENCHMARKS.md has the measurements.
  */
-export const SEA_EXEC_ARGV = ["--max-semi-space-size=4"];
+export const SEA_EXEC_ARGV = ["--max-semi-space-size=8"];
 
 /**
  * Writes `output`: the runtime binary with `mainScript` injected as its SEA blob. The blob is

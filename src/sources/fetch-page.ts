@@ -3,6 +3,7 @@ import type { TokenProvider } from "../auth/index.ts";
 import type { HttpClient, HttpResponse } from "../http/index.ts";
 import { decideRetry } from "../http/retry.ts";
 import type { Logger } from "../log/index.ts";
+import { pageHeap } from "./heap.ts";
 import { createPageScanner, type PageShape } from "./page-scanner.ts";
 
 export interface PageRequester {
@@ -64,6 +65,7 @@ export function createPageRequester(deps: {
     for await (const chunk of res.chunks()) {
       chars += chunk.length;
       scanner.write(chunk);
+      pageHeap.read(chunk.length);
     }
     return { fields: scanner.end(), chars };
   };

@@ -40,6 +40,20 @@ describe("event stream", () => {
     assert.equal(writer.eventsWritten, 1);
   });
 
+  it("writes a large event between small ones in order, escaped like any other", async () => {
+    const { out, text } = capture();
+    const writer = createEventWriter(out);
+    const big = JSON.stringify({ id: "big", evidence: "x<y & z\u0001".repeat(40_000) });
+    const datas = ['{"id":"a"}', big, '{"id":"b"}', big, '{"id":"c"}'];
+    for (const data of datas) writer.write({ stanza: "defender_alerts://t", source: "s", data });
+    await writer.close();
+    const expected = datas
+      .map((data) => `<event stanza="defender_alerts://t" unbroken="1"><source>s</source><data>${escapeJsonForXml(data)}</data><done/></event>\n`)
+      .join("");
+    assert.equal(text(), `<stream>\n${expected}</stream>\n`);
+    assert.equal(writer.eventsWritten, 5);
+  });
+
   it("writes nothing when there was no event", async () => {
     const { out, text } = capture();
     const writer = createEventWriter(out);
