@@ -22,6 +22,7 @@ import type { TokenProvider } from "../auth/index.ts";
 import type { InputConfig } from "../config/index.ts";
 import { createKvCollection, type PasswordStore, type SplunkdClient } from "../splunkd/index.ts";
 import { createCollector } from "./collector.ts";
+import { createHeapKeeper, type HeapKeeper } from "./heap-keeper.ts";
 
 export interface RunDeps {
   splunkd: SplunkdClient;
@@ -118,7 +119,8 @@ async function collectInput(
     nowMs: deps.nowMs,
     sleep: deps.sleep,
   });
-  const source = createSource(config, { tokens, pacer, logger, deps });
+  const heap = createHeapKeeper({ logger });
+  const source = createSource(config, { tokens, pacer, heap, logger, deps });
 
   const collector = createCollector({ stanza, config, initial, writer: deps.writer, logger });
   let alertsTotal = saved?.alertsTotal ?? 0;
@@ -171,6 +173,7 @@ async function collectInput(
     without_id_or_time: stats.unplaced,
     too_large: stats.oversized,
     chars: result.bytes,
+    full_collections: heap.collections,
     alerts_total: (saved?.alertsTotal ?? 0) + stats.events,
     checkpoint: saved?.from ?? "new",
     stopped_by: result.stoppedBy,
@@ -190,12 +193,19 @@ async function collectInput(
 /** The source of the input's API. */
 export function createSource(
   config: InputConfig,
-  parts: { tokens: TokenProvider; pacer: Pacer; logger: Logger; deps: Pick<RunDeps, "http" | "sleep" | "nowMs"> },
+  parts: {
+    tokens: TokenProvider;
+    pacer: Pacer;
+    heap: HeapKeeper;
+    logger: Logger;
+    deps: Pick<RunDeps, "http" | "sleep" | "nowMs">;
+  },
 ): AlertsSource {
-  const { tokens, pacer, logger, deps } = parts;
+  const { tokens, pacer, heap, logger, deps } = parts;
   const common = {
     http: deps.http,
     tokens,
+    heap,
     apiUrl: config.apiUrl,
     tenantId: config.tenantId,
     logger,

@@ -3,6 +3,7 @@ import type { OnboardAction } from "../auth/index.ts";
 import { instantFromMs } from "../checkpoint/index.ts";
 import { parseInputConfig } from "../config/index.ts";
 import { createPacer } from "../sources/pacer.ts";
+import { createHeapKeeper } from "./heap-keeper.ts";
 import { createSource } from "./run-input.ts";
 
 const LOOKBACK_MS = 30 * 86_400_000;
@@ -23,7 +24,8 @@ export const testConnection: OnboardAction = async (deps, _binding, params) => {
 
   // One call: a pacer that allows a single request ends the source after its first page.
   const pacer = createPacer({ minIntervalMs: 0, burst: 1, maxCalls: 1, nowMs: deps.nowMs, sleep: deps.sleep });
-  const source = createSource(config, { tokens, pacer, logger: deps.logger, deps });
+  const heap = createHeapKeeper({ logger: deps.logger });
+  const source = createSource(config, { tokens, pacer, heap, logger: deps.logger, deps });
   let alerts = 0;
   const result = await source.collect(instantFromMs(now - LOOKBACK_MS), {
     onAlert: () => {

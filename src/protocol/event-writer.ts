@@ -45,8 +45,10 @@ function needsEscape(json: string): boolean {
   );
 }
 
-// V8 puts strings over 128 KiB (64 Ki two-byte characters) in its large-object space at once.
-const LARGE_DATA_CHARS = 32 * 1024;
+// Event data this long or longer is written on its own (see write). Below it, a chunk joined from
+// under 64 Ki characters pending and one event stays under V8's 128 KiB large-object threshold
+// when its text is one byte per character, as alert JSON almost always is.
+export const LARGE_DATA_CHARS = 32 * 1024;
 
 /**
  * splunkd's XML streaming mode: one `<stream>`, then one complete `<event unbroken="1">…<done/>`

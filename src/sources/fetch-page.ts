@@ -1,9 +1,9 @@
 import { AddonError } from "../errors.ts";
 import type { TokenProvider } from "../auth/index.ts";
 import type { HttpClient, HttpResponse } from "../http/index.ts";
+import type { HeapKeeper } from "../pipeline/heap-keeper.ts";
 import { decideRetry } from "../http/retry.ts";
 import type { Logger } from "../log/index.ts";
-import { pageHeap } from "./heap.ts";
 import { createPageScanner, type PageShape } from "./page-scanner.ts";
 
 export interface PageRequester {
@@ -43,6 +43,8 @@ export function createPageRequester(deps: {
   /** The field that names an alert, to report one too large to write. */
   idField: string;
   onOversize: (id: string | undefined, chars: number) => void;
+  /** Counts the page text read, for the run's full collections. */
+  heap: HeapKeeper;
 }): PageRequester {
   type Attempt = { response: HttpResponse } | { fields: Record<string, unknown>; chars: number };
   const attempt = async (url: URL, onElement: (raw: string) => void): Promise<Attempt> => {
@@ -65,7 +67,7 @@ export function createPageRequester(deps: {
     for await (const chunk of res.chunks()) {
       chars += chunk.length;
       scanner.write(chunk);
-      pageHeap.read(chunk.length);
+      deps.heap.read(chunk.length);
     }
     return { fields: scanner.end(), chars };
   };

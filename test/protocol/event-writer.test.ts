@@ -1,12 +1,13 @@
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { PassThrough } from "node:stream";
+import { PassThrough, Writable } from "node:stream";
 import { describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
 
 import { XMLParser } from "fast-xml-parser";
 
 import { createEventWriter, escapeJsonForXml, escapeXml, renderScheme, renderValidationError } from "../../src/protocol/index.ts";
+import { LARGE_DATA_CHARS } from "../../src/protocol/event-writer.ts";
 import { DEFENDER_ALERTS_SCHEME } from "../../src/pipeline/index.ts";
 
 function capture(): { out: PassThrough; text: () => string } {
@@ -40,18 +41,29 @@ describe("event stream", () => {
     assert.equal(writer.eventsWritten, 1);
   });
 
-  it("writes a large event between small ones in order, escaped like any other", async () => {
-    const { out, text } = capture();
+  it("writes a large event's data as a write of its own, in order, escaped like any other", async () => {
+    // Each write kept as it was made (strings stay strings).
+    const writes: string[] = [];
+    const out = new Writable({
+      decodeStrings: false,
+      write(chunk: string, _encoding, done) {
+        writes.push(chunk);
+        done();
+      },
+    });
     const writer = createEventWriter(out);
-    const big = JSON.stringify({ id: "big", evidence: "x<y & z\u0001".repeat(40_000) });
-    const datas = ['{"id":"a"}', big, '{"id":"b"}', big, '{"id":"c"}'];
+    const big = JSON.stringify({ id: "big", evidence: "x<y & z\u0001".repeat(LARGE_DATA_CHARS / 4) });
+    const nearlyFull = JSON.stringify({ id: "p", pad: "p".repeat(63 * 1024) });
+    const datas = ['{"id":"a"}', big, '{"id":"b"}', nearlyFull, big, '{"id":"c"}'];
     for (const data of datas) writer.write({ stanza: "defender_alerts://t", source: "s", data });
     await writer.close();
-    const expected = datas
-      .map((data) => `<event stanza="defender_alerts://t" unbroken="1"><source>s</source><data>${escapeJsonForXml(data)}</data><done/></event>\n`)
-      .join("");
-    assert.equal(text(), `<stream>\n${expected}</stream>\n`);
-    assert.equal(writer.eventsWritten, 5);
+    const event = (data: string): string =>
+      `<event stanza="defender_alerts://t" unbroken="1"><source>s</source><data>${escapeJsonForXml(data)}</data><done/></event>\n`;
+    assert.equal(writes.join(""), `<stream>\n${datas.map(event).join("")}</stream>\n`);
+    // The large data went out whole, twice, never joined with anything.
+    assert.equal(writes.filter((w) => w === escapeJsonForXml(big)).length, 2);
+    assert.ok(writes.every((w) => w === escapeJsonForXml(big) || w.length < 2 * LARGE_DATA_CHARS + 64 * 1024));
+    assert.equal(writer.eventsWritten, 6);
   });
 
   it("writes nothing when there was no event", async () => {
@@ -125,23 +137,27 @@ describe("event stream", () => {
     assert.equal(text().split('<event stanza="defender_alerts://a&amp;b" unbroken="1"><source>s&lt;1&gt;</source>').length, 3);
   });
 
-  it("waits for room in a full pipe instead of holding the events", async () => {
-    // 1,000 events of 16 KB while the reader pauses: without blocking writes the child would
-    // hold all 16 MB in its stdout buffer.
-    const fixture = fileURLToPath(new URL("fixtures/write-events.ts", import.meta.url));
-    const child = spawn(process.execPath, ["--import", "tsx", fixture, "1000"], { stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = 0;
-    let stderr = "";
-    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-    child.stdout.pause();
-    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.length));
-    setTimeout(() => child.stdout.resume(), 500);
-    const code = await new Promise((resolve) => child.on("close", resolve));
-    assert.equal(code, 0, stderr);
-    const { held } = JSON.parse(stderr.trim().split("\n").at(-1) ?? "{}") as { held: number };
-    assert.ok(stdout > 16_000_000, `read ${stdout} bytes`);
-    assert.ok(held < 1024 * 1024, `the child held ${held} bytes of events in memory`);
-  });
+  // Events of 16 KB go out in joined chunks, events of 200 KB as writes of their own.
+  for (const [count, kib] of [[1000, 16], [100, 200]] as const) {
+    it(`waits for room in a full pipe instead of holding the events (${kib} KB events)`, async () => {
+      // 16 or 20 MB of events while the reader pauses: without blocking writes the child would
+      // hold them all in its stdout buffer.
+      const fixture = fileURLToPath(new URL("fixtures/write-events.ts", import.meta.url));
+      const args = ["--import", "tsx", fixture, String(count), String(kib)];
+      const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "pipe"] });
+      let stdout = 0;
+      let stderr = "";
+      child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+      child.stdout.pause();
+      child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.length));
+      setTimeout(() => child.stdout.resume(), 500);
+      const code = await new Promise((resolve) => child.on("close", resolve));
+      assert.equal(code, 0, stderr);
+      const { held } = JSON.parse(stderr.trim().split("\n").at(-1) ?? "{}") as { held: number };
+      assert.ok(stdout > count * kib * 1000, `read ${stdout} bytes`);
+      assert.ok(held < 1024 * 1024, `the child held ${held} bytes of events in memory`);
+    });
+  }
 });
 
 describe("scheme", () => {

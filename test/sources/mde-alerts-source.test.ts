@@ -6,6 +6,7 @@ import type { TokenProvider } from "../../src/auth/index.ts";
 import { AddonError } from "../../src/errors.ts";
 import type { HttpClient, HttpResponse } from "../../src/http/index.ts";
 import { createLogger, Secret } from "../../src/log/index.ts";
+import { createHeapKeeper } from "../../src/pipeline/heap-keeper.ts";
 import { createMdeAlertsSource } from "../../src/sources/mde/index.ts";
 import { createPacer } from "../../src/sources/pacer.ts";
 import type { AlertRecord } from "../../src/sources/types.ts";
@@ -50,6 +51,7 @@ async function collect(
     query: { pageSize: 2, evidence: opts.evidence ?? true, filters: opts.filters ?? [] },
     tenantId: "t1",
     logger: createLogger({ write: () => {} }),
+    heap: createHeapKeeper({ logger: createLogger({ write: () => {} }), collect: () => {} }),
     sleep,
     pacer: createPacer({ minIntervalMs: 600, maxCalls: opts.maxCalls ?? 100, burst: 100, nowMs: () => clock, sleep }),
   });

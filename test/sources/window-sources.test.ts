@@ -4,6 +4,7 @@ import { describe, it } from "node:test";
 import { formatInstant, type Instant, parseInstant } from "../../src/checkpoint/index.ts";
 import type { HttpClient, HttpResponse } from "../../src/http/index.ts";
 import { createLogger, Secret } from "../../src/log/index.ts";
+import { createHeapKeeper } from "../../src/pipeline/heap-keeper.ts";
 import { createGraphAlertsSource } from "../../src/sources/graph/index.ts";
 import { createPacer } from "../../src/sources/pacer.ts";
 import { createSiemAlertsSource } from "../../src/sources/siem/index.ts";
@@ -23,6 +24,7 @@ const common = (http: HttpClient) => {
     tokens: { scope: "x/.default", getToken: async () => new Secret("tok"), discard: async () => {} },
     tenantId: "t1",
     logger: createLogger({ write: () => {} }),
+    heap: createHeapKeeper({ logger: createLogger({ write: () => {} }), collect: () => {} }),
     nowMs: () => NOW,
     sleep,
     pacer: createPacer({ minIntervalMs: 0, burst: 100, maxCalls: 100, nowMs: () => clock, sleep }),

@@ -3,6 +3,7 @@ import { joinUrl } from "../../config/index.ts";
 import type { TokenProvider } from "../../auth/index.ts";
 import type { HttpClient } from "../../http/index.ts";
 import type { Logger } from "../../log/index.ts";
+import type { HeapKeeper } from "../../pipeline/heap-keeper.ts";
 import { createPageRequester } from "../fetch-page.ts";
 import { checkNextLink } from "../mde/next-link.ts";
 import type { Pacer } from "../pacer.ts";
@@ -38,6 +39,7 @@ export function createGraphAlertsSource(deps: {
   nowMs: () => number;
   sleep: (ms: number) => Promise<void>;
   pacer: Pacer;
+  heap: HeapKeeper;
 }): AlertsSource {
   const top = Math.min(deps.pageSize, GRAPH_MAX_TOP);
 
@@ -60,6 +62,7 @@ export function createGraphAlertsSource(deps: {
       let budgetUsed = false;
       const requester = createPageRequester({
         http: deps.http,
+        heap: deps.heap,
         tokens: deps.tokens,
         shape: "odata",
         tenantId: deps.tenantId,

@@ -3,6 +3,7 @@ import { joinUrl } from "../../config/index.ts";
 import type { TokenProvider } from "../../auth/index.ts";
 import type { HttpClient } from "../../http/index.ts";
 import type { Logger } from "../../log/index.ts";
+import type { HeapKeeper } from "../../pipeline/heap-keeper.ts";
 import { createPageRequester } from "../fetch-page.ts";
 import type { Pacer } from "../pacer.ts";
 import { readRecord } from "../records.ts";
@@ -37,6 +38,7 @@ export function createMdeAlertsSource(deps: {
   logger: Logger;
   sleep: (ms: number) => Promise<void>;
   pacer: Pacer;
+  heap: HeapKeeper;
 }): AlertsSource {
   const { query, logger } = deps;
 
@@ -59,6 +61,7 @@ export function createMdeAlertsSource(deps: {
     async collect(from, hooks) {
       const requester = createPageRequester({
         http: deps.http,
+        heap: deps.heap,
         tokens: deps.tokens,
         shape: "odata",
         tenantId: deps.tenantId,

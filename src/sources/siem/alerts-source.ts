@@ -4,6 +4,7 @@ import { AddonError } from "../../errors.ts";
 import type { TokenProvider } from "../../auth/index.ts";
 import type { HttpClient, HttpResponse } from "../../http/index.ts";
 import type { Logger } from "../../log/index.ts";
+import type { HeapKeeper } from "../../pipeline/heap-keeper.ts";
 import { createPageRequester } from "../fetch-page.ts";
 import { apiError } from "../mde/responses.ts";
 import type { Pacer } from "../pacer.ts";
@@ -30,6 +31,7 @@ export function createSiemAlertsSource(deps: {
   nowMs: () => number;
   sleep: (ms: number) => Promise<void>;
   pacer: Pacer;
+  heap: HeapKeeper;
 }): AlertsSource {
   const windowUrl = (from: Instant, to: Instant): URL => {
     const url = joinUrl(deps.apiUrl, "/api/alerts");
@@ -43,6 +45,7 @@ export function createSiemAlertsSource(deps: {
       let budgetUsed = false;
       const requester = createPageRequester({
         http: deps.http,
+        heap: deps.heap,
         tokens: deps.tokens,
         shape: "array",
         tenantId: deps.tenantId,

@@ -1,23 +1,25 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 
-import { createHeapKeeper, pageHeap } from "../../src/sources/heap.ts";
+import { createLogger } from "../../src/log/index.ts";
+import { createHeapKeeper } from "../../src/pipeline/heap-keeper.ts";
 
 describe("heap keeper", () => {
+  const logger = createLogger({ write: () => {} });
+
   it("collects once per budget of characters read, not before", () => {
-    let collections = 0;
-    const keeper = createHeapKeeper(100, () => (collections += 1));
+    let calls = 0;
+    const keeper = createHeapKeeper({ logger, everyChars: 100, collect: () => (calls += 1) });
     keeper.read(60);
-    assert.equal(collections, 0);
     keeper.read(39);
-    assert.equal(collections, 0);
+    assert.equal(calls, 0);
     keeper.read(1);
-    assert.equal(collections, 1);
+    assert.equal(calls, 1);
     // The count starts again after a collection: a large read collects once, not once per budget.
     keeper.read(1000);
-    assert.equal(collections, 2);
     keeper.read(99);
-    assert.equal(collections, 2);
+    assert.equal(calls, 2);
+    assert.equal(keeper.collections, 2);
   });
 
   it("reaches V8's collector without the --expose-gc start flag", async () => {
@@ -26,8 +28,9 @@ describe("heap keeper", () => {
     const ref = ((): WeakRef<{ id: string }> => new WeakRef({ id: "da637472900382838869_1364969609" }))();
     // A WeakRef's target is kept until the job that made or read it has ended.
     await new Promise((resolve) => setImmediate(resolve));
-    // One read over the process keeper's budget makes it run a full collection.
-    pageHeap.read(64 * 1024 * 1024);
+    const keeper = createHeapKeeper({ logger, everyChars: 10 });
+    keeper.read(10);
+    assert.equal(keeper.collections, 1);
     assert.equal(ref.deref(), undefined);
   });
 });
