@@ -58,7 +58,7 @@ export function fetchRuntime(pin, cacheDir) {
  * V8 options the executable starts with (SEA `execArgv`, Node 24.6 and later). A young generation
  * of at most 8 MiB per semi-space: without a bound V8 grows it to tens of megabytes under a
  * backlog (peak RSS 200 to 260 MiB at 100,000 alerts); 4 MiB cost a tenth more CPU in scavenges
- * for 10 to 13 MiB less. The old generation is kept down by src/pipeline/heap-keeper.ts.
+ * for 10 to 13 MiB less. The old generation is kept down by src/sources/heap-keeper.ts.
  * docs/BENCHMARKS.md has the measurements.
  */
 export const SEA_EXEC_ARGV = ["--max-semi-space-size=8"];

@@ -15,6 +15,7 @@ import type { Logger } from "../log/index.ts";
 import type { EventWriter, Stanza } from "../protocol/index.ts";
 import { createGraphAlertsSource } from "../sources/graph/index.ts";
 import { createMdeAlertsSource } from "../sources/mde/index.ts";
+import { createHeapKeeper, type HeapKeeper } from "../sources/heap-keeper.ts";
 import { callsPerRun, createPacer, type Pacer } from "../sources/pacer.ts";
 import { createSiemAlertsSource } from "../sources/siem/index.ts";
 import type { AlertsSource } from "../sources/types.ts";
@@ -22,7 +23,6 @@ import type { TokenProvider } from "../auth/index.ts";
 import type { InputConfig } from "../config/index.ts";
 import { createKvCollection, type PasswordStore, type SplunkdClient } from "../splunkd/index.ts";
 import { createCollector } from "./collector.ts";
-import { createHeapKeeper, type HeapKeeper } from "./heap-keeper.ts";
 
 export interface RunDeps {
   splunkd: SplunkdClient;

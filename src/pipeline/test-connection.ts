@@ -2,8 +2,8 @@ import { openTokenProvider } from "../auth/index.ts";
 import type { OnboardAction } from "../auth/index.ts";
 import { instantFromMs } from "../checkpoint/index.ts";
 import { parseInputConfig } from "../config/index.ts";
+import { createHeapKeeper } from "../sources/heap-keeper.ts";
 import { createPacer } from "../sources/pacer.ts";
-import { createHeapKeeper } from "./heap-keeper.ts";
 import { createSource } from "./run-input.ts";
 
 const LOOKBACK_MS = 30 * 86_400_000;

@@ -1,9 +1,9 @@
 import { AddonError } from "../errors.ts";
 import type { TokenProvider } from "../auth/index.ts";
 import type { HttpClient, HttpResponse } from "../http/index.ts";
-import type { HeapKeeper } from "../pipeline/heap-keeper.ts";
 import { decideRetry } from "../http/retry.ts";
 import type { Logger } from "../log/index.ts";
+import type { HeapKeeper } from "./heap-keeper.ts";
 import { createPageScanner, type PageShape } from "./page-scanner.ts";
 
 export interface PageRequester {

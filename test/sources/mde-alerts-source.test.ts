@@ -6,7 +6,7 @@ import type { TokenProvider } from "../../src/auth/index.ts";
 import { AddonError } from "../../src/errors.ts";
 import type { HttpClient, HttpResponse } from "../../src/http/index.ts";
 import { createLogger, Secret } from "../../src/log/index.ts";
-import { createHeapKeeper } from "../../src/pipeline/heap-keeper.ts";
+import { createHeapKeeper } from "../../src/sources/heap-keeper.ts";
 import { createMdeAlertsSource } from "../../src/sources/mde/index.ts";
 import { createPacer } from "../../src/sources/pacer.ts";
 import type { AlertRecord } from "../../src/sources/types.ts";

@@ -4,7 +4,7 @@ import { describe, it } from "node:test";
 import { formatInstant, type Instant, parseInstant } from "../../src/checkpoint/index.ts";
 import type { HttpClient, HttpResponse } from "../../src/http/index.ts";
 import { createLogger, Secret } from "../../src/log/index.ts";
-import { createHeapKeeper } from "../../src/pipeline/heap-keeper.ts";
+import { createHeapKeeper } from "../../src/sources/heap-keeper.ts";
 import { createGraphAlertsSource } from "../../src/sources/graph/index.ts";
 import { createPacer } from "../../src/sources/pacer.ts";
 import { createSiemAlertsSource } from "../../src/sources/siem/index.ts";

@@ -42,9 +42,10 @@ export function createHeapKeeper(deps: {
       if (collect === undefined) {
         collect = findCollector() ?? null;
         if (collect === null) {
-          deps.logger.warn("full garbage collections are unavailable; a backlog may take more memory", {
-            node: process.version,
-          });
+          deps.logger.warn(
+            "full garbage collections are unavailable; a backlog may take more memory",
+            { node: process.version },
+          );
         }
       }
       if (collect === null) return;
@@ -66,7 +67,9 @@ export function createHeapKeeper(deps: {
 function findCollector(): (() => void) | undefined {
   try {
     setFlagsFromString("--expose-gc");
-    const gc = runInNewContext("typeof gc === 'function' ? gc : undefined") as (() => void) | undefined;
+    const gc = runInNewContext("typeof gc === 'function' ? gc : undefined") as
+      | (() => void)
+      | undefined;
     return typeof gc === "function" ? gc : undefined;
   } catch {
     return undefined;

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 
 import { createLogger } from "../../src/log/index.ts";
-import { createHeapKeeper } from "../../src/pipeline/heap-keeper.ts";
+import { createHeapKeeper } from "../../src/sources/heap-keeper.ts";
 
 describe("heap keeper", () => {
   const logger = createLogger({ write: () => {} });
