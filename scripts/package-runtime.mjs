@@ -59,9 +59,18 @@ export function fetchRuntime(pin, cacheDir) {
  * of at most 8 MiB per semi-space: without a bound V8 grows it to tens of megabytes under a
  * backlog (peak RSS 200 to 260 MiB at 100,000 alerts); 4 MiB cost a tenth more CPU in scavenges
  * for 10 to 13 MiB less. The old generation is kept down by src/sources/heap-keeper.ts.
- * docs/BENCHMARKS.md has the measurements.
+ *
+ * WebAssembly on V8's baseline compiler only (`--liftoff-only`): undici parses HTTP with llhttp
+ * compiled to WebAssembly, and V8 recompiles llhttp's one very large parsing function with its
+ * optimising compiler within the first responses of every run: 44 to 49 ms of CPU, a fifth of an
+ * idle run, and 22 MB of compiler memory. llhttp does little per byte (a body is handed on in
+ * whole pieces), so the baseline code reads a backlog as fast. A larger tier-up budget
+ * (`--wasm-tiering-budget`, the most V8 takes) only moved the recompilation into a 100,000-alert
+ * backlog, where it raised the peak RSS. V8 lists the flag as one for testing; the packaged
+ * executable's end-to-end test (test/package) fails if a pinned runtime ever refuses it.
+ * JavaScript is compiled as before. docs/BENCHMARKS.md has the measurements.
  */
-export const SEA_EXEC_ARGV = ["--max-semi-space-size=8"];
+export const SEA_EXEC_ARGV = ["--max-semi-space-size=8", "--liftoff-only"];
 
 /**
  * Writes `output`: the runtime binary with `mainScript` injected as its SEA blob. The blob is

@@ -1,5 +1,6 @@
-// Start-up: `--scheme` and an idle run against a bare `node -e 0` of the same Node binary. Every
-// round runs the three one after the other, so the machine's load at that moment hits all three.
+// Start-up: `--scheme` and an idle run against a bare `node -e 0` of the same Node binary, and the
+// least any new process that asks splunkd and Defender over HTTPS can cost (the floor below).
+// Every round runs them one after the other, so the machine's load at that moment hits them all.
 
 import { formatInstant, ticksFromMs } from "../peers/defender/timestamps.ts";
 import type { InputRunner } from "../peers/splunkd/index.ts";
@@ -35,7 +36,10 @@ export async function benchStartup(ctx: {
   const params = world.params(tenantId);
   await measuredRun(runner, "idle", params);
 
+  const floorArgs = ["-e", httpsFloorScript([`${world.splunkd.url}/services/server/info`, `${world.defender.url}/api/alerts`])];
+  const floorEnv = { ...process.env, NODE_EXTRA_CA_CERTS: world.tls.caPath };
   const bare = { wall: [] as number[], cpu: [] as number[] };
+  const floor = { wall: [] as number[], cpu: [] as number[] };
   const scheme = { wall: [] as number[], cpu: [] as number[] };
   const idle = { wall: [] as number[], cpu: [] as number[], rss: [] as number[] };
   let calls = { defender: 0, entra: 0, splunkd: 0 };
@@ -43,6 +47,11 @@ export async function benchStartup(ctx: {
     const plain = await timeProcess(exe.node, ["-e", "0"]);
     bare.wall.push(plain.wallMs);
     bare.cpu.push(plain.cpuSeconds);
+
+    const least = await timeProcess(exe.node, floorArgs, floorEnv);
+    if (least.exitCode !== 0) throw new Error(`the HTTPS floor probe exited with ${String(least.exitCode)}`);
+    floor.wall.push(least.wallMs);
+    floor.cpu.push(least.cpuSeconds);
 
     const cpuBefore = childrenCpuSeconds();
     const started = performance.now();
@@ -66,6 +75,7 @@ export async function benchStartup(ctx: {
 
   const m = {
     bareWall: median(bare.wall), bareCpu: median(bare.cpu) * 1000,
+    floorWall: median(floor.wall), floorCpu: median(floor.cpu) * 1000,
     schemeWall: median(scheme.wall), schemeCpu: median(scheme.cpu) * 1000,
     idleWall: median(idle.wall), idleCpu: median(idle.cpu) * 1000, idleRss: median(idle.rss),
   };
@@ -79,6 +89,8 @@ export async function benchStartup(ctx: {
       rows: [
         { measure: "`node -e 0`: wall", value: ms(m.bareWall) },
         { measure: "`node -e 0`: CPU", value: ms(m.bareCpu) },
+        { measure: "two HTTPS requests, Node's `https` alone: wall", value: ms(m.floorWall), reference: ms(m.bareWall), ratio: ratio(m.floorWall, m.bareWall) },
+        { measure: "two HTTPS requests, Node's `https` alone: CPU", value: ms(m.floorCpu), reference: ms(m.bareCpu), ratio: ratio(m.floorCpu, m.bareCpu) },
         { measure: "`--scheme`: wall", value: ms(m.schemeWall), reference: ms(m.bareWall), ratio: ratio(m.schemeWall, m.bareWall) },
         { measure: "`--scheme`: CPU", value: ms(m.schemeCpu), reference: ms(m.bareCpu), ratio: ratio(m.schemeCpu, m.bareCpu) },
         {
@@ -101,8 +113,27 @@ export async function benchStartup(ctx: {
       ],
       notes: [
         `An idle run: the checkpoint is at the tenant's newest alert; it reads the settings, the account's secret, the health record, the checkpoint and the access token an earlier run kept from splunkd, asks Defender once, and writes the health record: ${calls.defender} Defender call, ${calls.entra} token request, ${calls.splunkd} splunkd requests.`,
+        `Two HTTPS requests, Node's \`https\` alone: a new process of the same Node that loads Node's https module and nothing else and sends one GET to the splunkd stand-in and one to the Defender stand-in over TLS (unauthenticated, so both answer 401): the least a new Node process that must ask both can cost. The idle run is at ${ratio(m.idleWall, m.floorWall)} of it on wall time and ${ratio(m.idleCpu, m.floorCpu)} on CPU.`,
         "Wall times are from the start of the process to its exit as the runner sees it (spawn, stdin document, exit); CPU is user + system of the process, from /proc (10 ms ticks).",
       ],
     },
   };
+}
+
+/**
+ * A `node -e` script that GETs each URL in turn with Node's own https module, reads the answer
+ * whatever its status, and exits; any connection error fails it.
+ */
+function httpsFloorScript(urls: string[]): string {
+  return [
+    'const https = require("node:https");',
+    `const urls = ${JSON.stringify(urls)};`,
+    "(async () => {",
+    "  for (const url of urls) {",
+    "    await new Promise((resolve, reject) => {",
+    '      https.get(url, (res) => { res.resume(); res.on("end", resolve); }).on("error", reject);',
+    "    });",
+    "  }",
+    "})().catch((error) => { console.error(error); process.exitCode = 1; });",
+  ].join("\n");
 }
