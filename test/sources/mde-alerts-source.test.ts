@@ -32,8 +32,8 @@ const unauthorized: HttpResponse = {
 };
 
 async function collect(
-  http: HttpClient,
-  opts: { maxCalls?: number; evidence?: boolean; filters?: string[]; tokens?: TokenProvider } = {},
+  http: HttpClient & { requests: unknown[] },
+  opts: { maxCalls?: number; evidence?: boolean; filters?: string[]; tokens?: TokenProvider; stopAfterRequests?: number } = {},
 ) {
   const sleeps: number[] = [];
   const records: AlertRecord[] = [];
@@ -60,7 +60,7 @@ async function collect(
     onOversize: () => {},
     onPageEnd: async () => {},
     forgetBefore: (instant) => bounds.push(formatInstant(instant)),
-    stopping: () => false,
+    stopping: () => opts.stopAfterRequests !== undefined && http.requests.length >= opts.stopAfterRequests,
     signal: new AbortController().signal,
   });
   return { ids: records.map((r) => r.id), sleeps, result, records, bounds };
@@ -196,6 +196,18 @@ describe("Defender alerts source", () => {
       return true;
     });
     assert.equal(http.requests.length, 4);
+  });
+
+  it("reports a stop that comes while it follows nextLink, so the run saves no cursor past the pages read", async () => {
+    const http = createFakeHttp([
+      page([["b", T(2)], ["a", T(1)]], "https://api.securitycenter.microsoft.com/api/alerts?$skip=2"),
+      page([["d", T(4)], ["c", T(3)]], "https://api.securitycenter.microsoft.com/api/alerts?$skip=4"),
+      page([["e", T(5)]]),
+    ]);
+    const { ids, result } = await collect(http, { stopAfterRequests: 2 });
+    assert.deepEqual(ids, ["b", "a", "d", "c"]);
+    assert.equal(http.requests.length, 2);
+    assert.equal(result.stoppedBy, "signal", "the pages after the stop were never read");
   });
 
   it("never sends the token to a nextLink on a foreign host", async () => {

@@ -14,7 +14,7 @@ import { createFakeHttp } from "../support/fake-http.ts";
 const NOW = Date.parse("2024-01-01T06:00:00Z");
 const FROM = parseInstant("2024-01-01T00:00:00Z") as Instant;
 const json = (body: unknown): HttpResponse => ({ status: 200, headers: {}, body: JSON.stringify(body) });
-const common = (http: HttpClient) => {
+const common = (http: HttpClient, maxCalls = 100) => {
   let clock = NOW;
   const sleep = async (ms: number) => {
     clock += ms;
@@ -27,11 +27,12 @@ const common = (http: HttpClient) => {
     heap: createHeapKeeper({ logger: createLogger({ write: () => {} }), collect: () => {} }),
     nowMs: () => NOW,
     sleep,
-    pacer: createPacer({ minIntervalMs: 0, burst: 100, maxCalls: 100, nowMs: () => clock, sleep }),
+    pacer: createPacer({ minIntervalMs: 0, burst: 100, maxCalls, nowMs: () => clock, sleep }),
   };
 };
 
-async function run(source: AlertsSource) {
+/** Runs a collect; `stopAfter` makes splunkd ask the input to stop once that many pages were read. */
+async function run(source: AlertsSource, stopAfter = Infinity) {
   const ids: (string | undefined)[] = [];
   const completes: (Instant | undefined)[] = [];
   const result = await source.collect(FROM, {
@@ -40,7 +41,7 @@ async function run(source: AlertsSource) {
     onPageEnd: async (complete) => {
       completes.push(complete);
     },
-    stopping: () => false,
+    stopping: () => completes.length >= stopAfter,
     signal: new AbortController().signal,
   });
   return { ids, completes, result };
@@ -84,6 +85,38 @@ describe("Graph alerts_v2 source", () => {
     assert.deepEqual(ids, ["a"], "nothing of the oversized window was handed on");
     const second = query(http.requests[1]?.url);
     assert.match(second, /lastUpdateDateTime ge 2024-01-01T00:00:00\.0000000Z and lastUpdateDateTime lt 2024-01-01T00:45:00\.0000000Z/, "8 alerts for a page of 2: an eighth of the six hours");
+  });
+
+  // The first window (six hours) counts 6 alerts for a page of 2 and shrinks to an hour (the sizer
+  // aims at 80 % of a page: one alert's share of six hours); the next two hold one alert each.
+  const windows = () => [
+    json({ "@odata.count": 6, value: [] }),
+    json({ "@odata.count": 1, value: [{ id: "a", lastUpdateDateTime: "2024-01-01T00:10:00Z" }] }),
+    json({ "@odata.count": 1, value: [{ id: "b", lastUpdateDateTime: "2024-01-01T01:10:00Z" }] }),
+    json({ "@odata.count": 0, value: [] }),
+  ];
+
+  it("stops between windows when splunkd asks, and says so", async () => {
+    const http = createFakeHttp(windows());
+    const { ids, completes, result } = await run(graph(http), 1);
+    assert.deepEqual(ids, ["a"]);
+    assert.equal(completes.length, 1, "only the window read whole is reported complete");
+    assert.equal(http.requests.length, 2);
+    assert.equal(result.stoppedBy, "signal");
+  });
+
+  it("stops when the run's share of calls is used, and says so", async () => {
+    const http = createFakeHttp(windows());
+    const { ids, completes, result } = await run(createGraphAlertsSource({
+      ...common(http, 3),
+      apiUrl: new URL("https://graph.microsoft.com"),
+      pageSize: 2,
+      serviceSources: [],
+      filters: [],
+    }));
+    assert.deepEqual(ids, ["a", "b"]);
+    assert.equal(completes.length, 2);
+    assert.deepEqual([result.calls, result.pages, result.stoppedBy], [3, 3, "budget"]);
   });
 
   it("makes no call when the cursor is already at now", async () => {

@@ -1,14 +1,9 @@
 import { formatInstant, instantFromMs, type Instant } from "../../checkpoint/index.ts";
 import { joinUrl } from "../../config/index.ts";
-import type { TokenProvider } from "../../auth/index.ts";
-import type { HttpClient } from "../../http/index.ts";
-import type { Logger } from "../../log/index.ts";
-import { createPageRequester } from "../fetch-page.ts";
-import type { HeapKeeper } from "../heap-keeper.ts";
 import { checkNextLink } from "../mde/next-link.ts";
-import type { Pacer } from "../pacer.ts";
+import { collectPaced, type PageFormat, type SourceDeps } from "../paced-collect.ts";
 import { readRecord } from "../records.ts";
-import type { AlertRecord, AlertsSource, CollectResult } from "../types.ts";
+import type { AlertRecord, AlertsSource } from "../types.ts";
 import { createWindowSizer, MIN_WINDOW } from "../windows.ts";
 import { graphError } from "./responses.ts";
 
@@ -27,20 +22,9 @@ const GRAPH_HOSTS = /(^|\.)(graph\.microsoft\.com|graph\.microsoft\.us|dod-graph
  *
  * @throws AddonError API_* (after bounded retries), AUTH_*
  */
-export function createGraphAlertsSource(deps: {
-  http: HttpClient;
-  tokens: TokenProvider;
-  apiUrl: URL;
-  pageSize: number;
-  serviceSources: string[];
-  filters: string[];
-  tenantId: string;
-  logger: Logger;
-  nowMs: () => number;
-  sleep: (ms: number) => Promise<void>;
-  pacer: Pacer;
-  heap: HeapKeeper;
-}): AlertsSource {
+export function createGraphAlertsSource(
+  deps: SourceDeps & { pageSize: number; serviceSources: string[]; filters: string[]; nowMs: () => number },
+): AlertsSource {
   const top = Math.min(deps.pageSize, GRAPH_MAX_TOP);
 
   const windowUrl = (from: Instant, to: Instant): URL => {
@@ -56,49 +40,29 @@ export function createGraphAlertsSource(deps: {
     return url;
   };
 
-  return {
-    async collect(from, hooks) {
-      const result: CollectResult = { pages: 0, calls: 0, bytes: 0, stoppedBy: undefined };
-      let budgetUsed = false;
-      const requester = createPageRequester({
-        http: deps.http,
-        heap: deps.heap,
-        tokens: deps.tokens,
-        shape: "odata",
-        tenantId: deps.tenantId,
-        logger: deps.logger,
-        sleep: deps.sleep,
-        signal: hooks.signal,
-        idField: "id",
-        onOversize: (id, chars) => hooks.onOversize(id, chars),
-        beforeCall: async () => {
-          if (!(await deps.pacer.take())) {
-            budgetUsed = true;
-            throw new Error("budget");
-          }
-        },
-        toError: graphError,
-        // Newer enum values (serviceSource, detectionSource) instead of unknownFutureValue.
-        headers: { prefer: "include-unknown-enum-members" },
-      });
-      const now = instantFromMs(deps.nowMs());
-      const sizer = createWindowSizer(now - from);
-      let start = from;
+  const format: PageFormat = {
+    shape: "odata",
+    idField: "id",
+    toError: graphError,
+    // Newer enum values (serviceSource, detectionSource) instead of unknownFutureValue.
+    headers: { prefer: "include-unknown-enum-members" },
+  };
+  const read = (raw: string): AlertRecord => readRecord(raw, "id", "lastUpdateDateTime");
 
-      const finish = (why: CollectResult["stoppedBy"]): CollectResult => ({ ...result, calls: deps.pacer.calls, stoppedBy: why });
-      try {
-        while (start < now) {
-          if (hooks.stopping()) return finish("signal");
+  return {
+    collect: (from, hooks) =>
+      collectPaced(deps, hooks, format, async (requester) => {
+        const now = instantFromMs(deps.nowMs());
+        const sizer = createWindowSizer(now - from);
+        let start = from;
+        while (start < now && !hooks.stopping()) {
           const end = start + sizer.size > now ? now : start + sizer.size;
           // A first look with $count tells whether the window fits in a page; if not, it is
           // shrunk before anything of it is written (the receiver would repeat it after a crash).
           const buffered: AlertRecord[] = [];
-          const first = await requester.fetch(windowUrl(start, end), (raw) => {
-            buffered.push(readRecord(raw, "id", "lastUpdateDateTime"));
-          });
-          result.pages += 1;
-          result.bytes += first.chars;
-          const count = typeof first.fields["@odata.count"] === "number" ? first.fields["@odata.count"] : buffered.length;
+          const first = await requester.fetch(windowUrl(start, end), (raw) => buffered.push(read(raw)));
+          const counted = first.fields["@odata.count"];
+          const count = typeof counted === "number" ? counted : buffered.length;
           sizer.observe(count, top);
           if (count > top && end - start > MIN_WINDOW) {
             deps.logger.debug("window shrunk", { alerts: count, seconds: Number((end - start) / 10_000_000n) });
@@ -109,21 +73,13 @@ export function createGraphAlertsSource(deps: {
           while (link !== undefined) {
             // Only a single second with more alerts than a page gets here.
             await hooks.onPageEnd();
-            const page = await requester.fetch(link, (raw) => hooks.onAlert(readRecord(raw, "id", "lastUpdateDateTime")));
-            result.pages += 1;
-            result.bytes += page.chars;
+            const page = await requester.fetch(link, (raw) => hooks.onAlert(read(raw)));
             link = nextLinkOf(page.fields, deps.apiUrl);
           }
           await hooks.onPageEnd(end);
           start = end;
         }
-      } catch (error) {
-        if (budgetUsed) return finish("budget");
-        if (hooks.signal.aborted) return finish("signal");
-        throw error;
-      }
-      return finish(undefined);
-    },
+      }),
   };
 }
 

@@ -1,13 +1,8 @@
 import { formatInstant, type Instant } from "../../checkpoint/index.ts";
 import { joinUrl } from "../../config/index.ts";
-import type { TokenProvider } from "../../auth/index.ts";
-import type { HttpClient } from "../../http/index.ts";
-import type { Logger } from "../../log/index.ts";
-import { createPageRequester } from "../fetch-page.ts";
-import type { HeapKeeper } from "../heap-keeper.ts";
-import type { Pacer } from "../pacer.ts";
+import { collectPaced, type PageFormat, type SourceDeps } from "../paced-collect.ts";
 import { readRecord } from "../records.ts";
-import type { AlertRecord, AlertsSource, CollectResult } from "../types.ts";
+import type { AlertRecord, AlertsSource } from "../types.ts";
 import { checkNextLink } from "./next-link.ts";
 import { apiError } from "./responses.ts";
 
@@ -29,17 +24,7 @@ export interface MdeQueryOptions {
  *
  * @throws AddonError API_* (after bounded retries), AUTH_*
  */
-export function createMdeAlertsSource(deps: {
-  http: HttpClient;
-  tokens: TokenProvider;
-  apiUrl: URL;
-  query: MdeQueryOptions;
-  tenantId: string;
-  logger: Logger;
-  sleep: (ms: number) => Promise<void>;
-  pacer: Pacer;
-  heap: HeapKeeper;
-}): AlertsSource {
+export function createMdeAlertsSource(deps: SourceDeps & { query: MdeQueryOptions }): AlertsSource {
   const { query, logger } = deps;
 
   const pageUrl = (filter: string, skip = 0): URL => {
@@ -57,80 +42,61 @@ export function createMdeAlertsSource(deps: {
     return url;
   };
 
+  const format: PageFormat = { shape: "odata", idField: "id", toError: apiError };
+
   return {
-    async collect(from, hooks) {
-      const requester = createPageRequester({
-        http: deps.http,
-        heap: deps.heap,
-        tokens: deps.tokens,
-        shape: "odata",
-        tenantId: deps.tenantId,
-        logger,
-        sleep: deps.sleep,
-        signal: hooks.signal,
-        idField: "id",
-        onOversize: (id, chars) => hooks.onOversize(id, chars),
-        beforeCall: async () => {
-          if (!(await deps.pacer.take())) throw new BudgetReached();
-        },
-        toError: apiError,
-      });
-      const result: CollectResult = { pages: 0, calls: 0, bytes: 0, stoppedBy: undefined };
+    collect: (from, hooks) =>
+      collectPaced(deps, hooks, format, async (requester, progress) => {
+        // One page: hand each alert on, and report what keyset paging needs to go on.
+        const readPage = async (url: URL) => {
+          let count = 0;
+          let newest: Instant | undefined;
+          let oldest: Instant | undefined;
+          let ordered = true;
+          let previous: Instant | undefined;
+          const { fields, chars } = await requester.fetch(
+            url,
+            (raw) => {
+              const record: AlertRecord = readRecord(raw, "id", "lastUpdateTime");
+              count += 1;
+              if (record.updated !== undefined) {
+                if (previous !== undefined && record.updated < previous) ordered = false;
+                previous = record.updated;
+                if (newest === undefined || record.updated > newest) newest = record.updated;
+                if (oldest === undefined || record.updated < oldest) oldest = record.updated;
+              }
+              hooks.onAlert(record);
+            },
+            () => {
+              // A retried page starts over: what a cut-short attempt handed on says nothing about
+              // order (the receiver skips the repeats).
+              count = 0;
+              newest = undefined;
+              oldest = undefined;
+              previous = undefined;
+              ordered = true;
+            },
+          );
+          logger.debug("page fetched", { page: progress.pages, alerts: count, chars });
+          await hooks.onPageEnd();
+          const link = fields["@odata.nextLink"];
+          const nextLink = typeof link === "string" && link !== "" ? checkNextLink(link, deps.apiUrl) : undefined;
+          return { count, newest, oldest, ordered, nextLink };
+        };
 
-      // One page: hand each alert on, and report what keyset paging needs to go on.
-      const readPage = async (url: URL) => {
-        let count = 0;
-        let newest: Instant | undefined;
-        let oldest: Instant | undefined;
-        let ordered = true;
-        let previous: Instant | undefined;
-        const { fields, chars } = await requester.fetch(
-          url,
-          (raw) => {
-            const record: AlertRecord = readRecord(raw, "id", "lastUpdateTime");
-            count += 1;
-            if (record.updated !== undefined) {
-              if (previous !== undefined && record.updated < previous) ordered = false;
-              previous = record.updated;
-              if (newest === undefined || record.updated > newest) newest = record.updated;
-              if (oldest === undefined || record.updated < oldest) oldest = record.updated;
-            }
-            hooks.onAlert(record);
-          },
-          () => {
-            // A retried page starts over: what a cut-short attempt handed on says nothing about
-            // order (the receiver skips the repeats).
-            count = 0;
-            newest = undefined;
-            oldest = undefined;
-            previous = undefined;
-            ordered = true;
-          },
-        );
-        result.pages += 1;
-        result.bytes += chars;
-        logger.debug("page fetched", { page: result.pages, alerts: count, chars });
-        await hooks.onPageEnd();
-        const link = fields["@odata.nextLink"];
-        const nextLink = typeof link === "string" && link !== "" ? checkNextLink(link, deps.apiUrl) : undefined;
-        return { count, newest, oldest, ordered, nextLink };
-      };
-
-      try {
         let lowerBound = from;
         let strictlyAfter = false;
-        for (;;) {
-          if (hooks.stopping()) return stopped(result, "signal");
+        while (!hooks.stopping()) {
           const op = strictlyAfter ? "gt" : "ge";
           // Keyset paging never goes back: this request and every later one start here.
           hooks.forgetBefore?.(lowerBound);
           const page = await readPage(pageUrl(`lastUpdateTime ${op} ${formatInstant(lowerBound)}`));
           const more = page.count >= query.pageSize || page.nextLink !== undefined;
-          if (!more || page.newest === undefined) break;
+          if (!more || page.newest === undefined) return;
           if (!page.ordered) {
-            logger.warn("alerts not in ascending order, following nextLink", { page: result.pages });
+            logger.warn("alerts not in ascending order, following nextLink", { page: progress.pages });
             await followLinks(page.nextLink, readPage, hooks.stopping);
-            break;
+            return;
           }
           if (page.newest > lowerBound) {
             lowerBound = page.newest;
@@ -145,17 +111,7 @@ export function createMdeAlertsSource(deps: {
           await readTie(lowerBound, query.pageSize, pageUrl, readPage, hooks.stopping);
           strictlyAfter = true;
         }
-      } catch (error) {
-        if (error instanceof BudgetReached) return stopped(result, "budget");
-        if (hooks.signal.aborted) return stopped(result, "signal");
-        throw error;
-      }
-      return { ...result, calls: deps.pacer.calls };
-
-      function stopped(r: CollectResult, why: "signal" | "budget"): CollectResult {
-        return { ...r, calls: deps.pacer.calls, stoppedBy: why };
-      }
-    },
+    }),
   };
 }
 
@@ -182,7 +138,4 @@ async function followLinks(
   let link = first;
   while (link !== undefined && !stopping()) link = (await readPage(link)).nextLink;
 }
-
-/** Thrown inside a collect when this run's share of API calls is used up. */
-class BudgetReached extends Error {}
 

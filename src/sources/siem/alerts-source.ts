@@ -1,15 +1,11 @@
 import { formatInstant, instantFromMs, type Instant } from "../../checkpoint/index.ts";
 import { joinUrl } from "../../config/index.ts";
 import { AddonError } from "../../errors.ts";
-import type { TokenProvider } from "../../auth/index.ts";
-import type { HttpClient, HttpResponse } from "../../http/index.ts";
-import type { Logger } from "../../log/index.ts";
-import { createPageRequester } from "../fetch-page.ts";
-import type { HeapKeeper } from "../heap-keeper.ts";
+import type { HttpResponse } from "../../http/index.ts";
 import { apiError } from "../mde/responses.ts";
-import type { Pacer } from "../pacer.ts";
+import { collectPaced, type PageFormat, type SourceDeps } from "../paced-collect.ts";
 import { readRecord } from "../records.ts";
-import type { AlertRecord, AlertsSource, CollectResult } from "../types.ts";
+import type { AlertRecord, AlertsSource } from "../types.ts";
 import { createWindowSizer, MIN_WINDOW } from "../windows.ts";
 
 /**
@@ -21,75 +17,35 @@ import { createWindowSizer, MIN_WINDOW } from "../windows.ts";
  *
  * @throws AddonError API_RETIRED, API_* (after bounded retries), AUTH_*
  */
-export function createSiemAlertsSource(deps: {
-  http: HttpClient;
-  tokens: TokenProvider;
-  apiUrl: URL;
-  pageSize: number;
-  tenantId: string;
-  logger: Logger;
-  nowMs: () => number;
-  sleep: (ms: number) => Promise<void>;
-  pacer: Pacer;
-  heap: HeapKeeper;
-}): AlertsSource {
+export function createSiemAlertsSource(
+  deps: SourceDeps & { pageSize: number; nowMs: () => number },
+): AlertsSource {
   const windowUrl = (from: Instant, to: Instant): URL => {
     const url = joinUrl(deps.apiUrl, "/api/alerts");
     url.search = `?sinceTimeUtc=${encodeURIComponent(formatInstant(from))}&untilTimeUtc=${encodeURIComponent(formatInstant(to))}`;
     return url;
   };
+  const format: PageFormat = { shape: "array", idField: "FullId", toError: siemError };
 
   return {
-    async collect(from, hooks) {
-      const result: CollectResult = { pages: 0, calls: 0, bytes: 0, stoppedBy: undefined };
-      let budgetUsed = false;
-      const requester = createPageRequester({
-        http: deps.http,
-        heap: deps.heap,
-        tokens: deps.tokens,
-        shape: "array",
-        tenantId: deps.tenantId,
-        logger: deps.logger,
-        sleep: deps.sleep,
-        signal: hooks.signal,
-        idField: "FullId",
-        onOversize: (id, chars) => hooks.onOversize(id, chars),
-        beforeCall: async () => {
-          if (!(await deps.pacer.take())) {
-            budgetUsed = true;
-            throw new Error("budget");
-          }
-        },
-        toError: siemError,
-      });
-      const now = instantFromMs(deps.nowMs());
-      const sizer = createWindowSizer(now - from);
-      const finish = (why: CollectResult["stoppedBy"]): CollectResult => ({ ...result, calls: deps.pacer.calls, stoppedBy: why });
-
-      let start = from;
-      try {
-        while (start < now) {
-          if (hooks.stopping()) return finish("signal");
+    collect: (from, hooks) =>
+      collectPaced(deps, hooks, format, async (requester) => {
+        const now = instantFromMs(deps.nowMs());
+        const sizer = createWindowSizer(now - from);
+        let start = from;
+        while (start < now && !hooks.stopping()) {
           const end = start + sizer.size > now ? now : start + sizer.size;
           const records: AlertRecord[] = [];
-          const page = await requester.fetch(windowUrl(start, end), (raw) => {
+          await requester.fetch(windowUrl(start, end), (raw) => {
             records.push(readRecord(raw, "FullId", "LastProcessedTimeUtc"));
           });
-          result.pages += 1;
-          result.bytes += page.chars;
           sizer.observe(records.length, deps.pageSize);
           if (records.length > deps.pageSize * 2 && end - start > MIN_WINDOW) continue;
           for (const record of records) hooks.onAlert(record);
           await hooks.onPageEnd(end);
           start = end;
         }
-      } catch (error) {
-        if (budgetUsed) return finish("budget");
-        if (hooks.signal.aborted) return finish("signal");
-        throw error;
-      }
-      return finish(undefined);
-    },
+      }),
   };
 }
 
