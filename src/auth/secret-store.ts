@@ -28,6 +28,11 @@ const MANIFEST = "ta-dm-chunked:1:";
 /** Chunks of an unfinished write older than this are swept as crash leftovers. */
 const ORPHAN_AGE_MS = 15 * 60_000;
 const READ_ATTEMPTS = 3;
+/**
+ * Names that splunkd's `search` parameter matches as they are: no space (which separates terms),
+ * `=` (a `field=value` term) or `*` (a wildcard). Input names are the admin's choice.
+ */
+const LITERAL_SEARCH = /^[A-Za-z0-9_./-]+$/;
 
 interface Manifest {
   generation: string;
@@ -120,12 +125,16 @@ export function createSecretStore(deps: {
   };
 
   const readOnce = async (name: string): Promise<Secret | undefined | "retry"> => {
-    const raw = await getRaw(name);
+    // The entry and all its chunks in one listing (chunk names start with the entry's name),
+    // where splunkd's `search` takes the name literally. An entry the listing does not show is
+    // asked for by name: that tells one that does not exist from one this user may not read.
+    const listed = LITERAL_SEARCH.test(name) ? await listRaw(name) : new Map<string, string>();
+    const raw = listed.get(name) ?? (await getRaw(name));
     if (raw === undefined) return undefined;
     const manifest = parseManifest(raw);
     if (manifest === undefined) return new Secret(raw);
-    // All chunks in one listing (as solnlib reads its chunks), not one request each.
-    const chunks = await listRaw(`${name}/${manifest.generation}/`);
+    // Otherwise the chunks in one listing of their generation, a literal term for any name.
+    const chunks = listed.has(name) ? listed : await listRaw(manifest.generation);
     const parts = indexes(manifest.count).map((i) => chunks.get(chunkName(name, manifest.generation, i)));
     if (parts.some((part) => part === undefined)) return "retry";
     const value = parts.join("");
@@ -135,7 +144,9 @@ export function createSecretStore(deps: {
   // Chunks of this name that no manifest names and that are old enough not to belong to a
   // write in progress elsewhere.
   const sweep = async (name: string, keep: string): Promise<void> => {
-    const res = await splunkd.get("storage/passwords", { search: `${name}/`, count: "0" });
+    // A name the search would not take literally lists every entry; the pattern picks them out.
+    const query: Record<string, string> = LITERAL_SEARCH.test(name) ? { search: `${name}/`, count: "0" } : { count: "0" };
+    const res = await splunkd.get("storage/passwords", query);
     const entries = (res.json as { entry?: { content?: Record<string, unknown> }[] }).entry ?? [];
     const pattern = /^(.*)\/([0-9a-z]+)-([0-9a-f]{10})\/(\d+)$/;
     for (const entry of entries) {

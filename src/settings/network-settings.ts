@@ -7,7 +7,7 @@ import { APP_ID } from "../app-info.ts";
 import { AddonError } from "../errors.ts";
 import type { ProxyEndpoint } from "../http/index.ts";
 import type { Secret } from "../log/secret.ts";
-import { type PasswordStore, readConfStanza, type SplunkdClient } from "../splunkd/index.ts";
+import { type PasswordStore, readConfStanzas, type SplunkdClient } from "../splunkd/index.ts";
 
 /** The add-on's settings file (`default/` and `local/`), one stanza per tab of the setup page. */
 export const SETTINGS_CONF = "ta_defender_mssp_settings";
@@ -33,8 +33,9 @@ export async function readNetworkSettings(
   splunkd: SplunkdClient,
   passwords: PasswordStore,
 ): Promise<NetworkSettings> {
-  const proxyStanza = (await readConfStanza(splunkd, SETTINGS_CONF, "proxy")) ?? {};
-  const tlsStanza = (await readConfStanza(splunkd, SETTINGS_CONF, "tls")) ?? {};
+  const stanzas = await readConfStanzas(splunkd, SETTINGS_CONF);
+  const proxyStanza = stanzas.get("proxy") ?? {};
+  const tlsStanza = stanzas.get("tls") ?? {};
   const wantsPassword =
     parseBoolean(proxyStanza["proxy_enabled"], "proxy_enabled") &&
     (proxyStanza["proxy_username"] ?? "").trim() !== "";

@@ -1,6 +1,6 @@
 export { createSplunkdClient, splunkdMessage } from "./client.ts";
 export type { SplunkdClient, SplunkdResponse } from "./client.ts";
-export { readConfStanza } from "./conf.ts";
+export { readConfStanza, readConfStanzas } from "./conf.ts";
 export { createKvCollection } from "./kvstore.ts";
 export type { KvCollection } from "./kvstore.ts";
 export { createPasswordStore, passwordEntryName } from "./passwords.ts";

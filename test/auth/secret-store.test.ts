@@ -8,7 +8,7 @@ import { after, before, describe, it } from "node:test";
 import { CHUNK_SIZE, createSecretStore } from "../../src/auth/index.ts";
 import { AddonError } from "../../src/errors.ts";
 import { Secret } from "../../src/log/index.ts";
-import type { SplunkdClient } from "../../src/splunkd/index.ts";
+import type { SplunkdClient, SplunkdResponse } from "../../src/splunkd/index.ts";
 import { startServices, type Services } from "./support/services.ts";
 
 const REALM = "TA-defender-mssp";
@@ -85,33 +85,68 @@ describe("secret store (storage/passwords, chunked)", () => {
     assert.equal((await store().read(name))?.reveal(), last);
   });
 
-  it("re-reads when a concurrent writer switches the manifest under it", async () => {
+  it("re-reads when a concurrent writer switches the manifest in the middle of its listing", async () => {
     const name = "input/race/refresh_token";
     const first = token(800);
     const second = token(800);
     await store().write(name, new Secret(first));
     let swapped = false;
-    // Between reading the manifest and its chunks, another process writes a new value.
-    // Chunks are read in one listing: `search` names the manifest's generation.
-    const racing = wrap(services.client, undefined, async (_path, query) => {
-      if (!swapped && (query?.["search"] ?? "").startsWith("input/race/refresh_token/")) {
-        swapped = true;
-        await store().write(name, new Secret(second));
-      }
+    // splunkd does not promise that a listing is a snapshot: this one shows the old manifest but,
+    // by the time it reached the chunks, another process had written a new value and deleted the
+    // old chunks.
+    const racing = wrap(services.client, undefined, async (path, query, send) => {
+      const res = await send();
+      if (swapped || path !== "storage/passwords") return res;
+      swapped = true;
+      await store().write(name, new Secret(second));
+      const now = await send();
+      const manifest = (e: ListedEntry) => e.content?.["username"] === name;
+      return { ...res, json: { entry: [...listed(res).filter(manifest), ...listed(now).filter((e) => !manifest(e))] } };
     });
     assert.equal((await store(racing).read(name))?.reveal(), second);
+    assert.ok(swapped);
   });
 
-  it("reads a chunked value with two requests: the manifest, then one listing of its chunks", async () => {
+  it("reads a chunked value with one request: the entry and its chunks in one listing", async () => {
     const name = "input/counted/access_token";
     const value = token(2000);
     await store().write(name, new Secret(value));
     const gets: string[] = [];
-    const counting = wrap(services.client, undefined, async (path) => {
-      gets.push(path);
+    const counting = wrap(services.client, undefined, (path, query, send) => {
+      gets.push(`${path} ${JSON.stringify(query ?? {})}`);
+      return send();
     });
     assert.equal((await store(counting).read(name))?.reveal(), value);
-    assert.equal(gets.length, 2, gets.join("\n"));
+    assert.deepEqual(gets, [`storage/passwords {"search":"${name}","count":"0"}`]);
+  });
+
+  it("reads a value whose name splunkd's search would not take literally (=, space)", async () => {
+    const name = "input/tenant=a b/refresh_token";
+    const value = token(1000);
+    await store().write(name, new Secret(value));
+    const gets: string[] = [];
+    const counting = wrap(services.client, undefined, (path, query, send) => {
+      gets.push(query?.["search"] === undefined ? path : "listing");
+      return send();
+    });
+    assert.equal((await store(counting).read(name))?.reveal(), value);
+    // The entry by name, then its chunks by their generation.
+    assert.deepEqual(gets, [`storage/passwords/${encodeURIComponent(`${REALM}:${name}:`)}`, "listing"]);
+    assert.equal(await store().read("input/tenant=x y/refresh_token"), undefined);
+
+    // What a write that crashed before its manifest left is swept for such a name too.
+    let posts = 0;
+    const dying = wrap(services.client, () => {
+      posts += 1;
+      if (posts === Math.ceil(1000 / CHUNK_SIZE) + 1) throw new Error("crash");
+    });
+    await assert.rejects(store(dying).write(name, new Secret(token(1000))), /crash/);
+    assert.ok(entries(`${name}/`).length > Math.ceil(1000 / CHUNK_SIZE), "leftover chunks");
+    nowMs += 16 * 60_000;
+    const last = token(1000);
+    await store().write(name, new Secret(last));
+    assert.equal(entries(`${name}/`).length, Math.ceil(1000 / CHUNK_SIZE), "leftovers swept");
+    assert.equal((await store().read(name))?.reveal(), last);
   });
 
   it("says which value is broken when a chunk is gone for good", async () => {
@@ -128,16 +163,23 @@ describe("secret store (storage/passwords, chunked)", () => {
   });
 });
 
-/** A client that calls `onPost` before each POST and `onGet` before each GET. */
+type ListedEntry = { content?: Record<string, unknown> };
+const listed = (res: SplunkdResponse): ListedEntry[] => (res.json as { entry?: ListedEntry[] }).entry ?? [];
+
+/** A client that calls `onPost` before each POST, and sends each GET through `aroundGet`. */
 function wrap(
   client: SplunkdClient,
   onPost?: () => void,
-  onGet?: (path: string, query?: Record<string, string>) => Promise<void>,
+  aroundGet?: (
+    path: string,
+    query: Record<string, string> | undefined,
+    send: () => Promise<SplunkdResponse>,
+  ) => Promise<SplunkdResponse>,
 ): SplunkdClient {
   const make = (inner: SplunkdClient): SplunkdClient => ({
-    get: async (path, query) => {
-      await onGet?.(path, query);
-      return inner.get(path, query);
+    get: (path, query) => {
+      const send = () => inner.get(path, query);
+      return aroundGet === undefined ? send() : aroundGet(path, query, send);
     },
     delete: (path) => inner.delete(path),
     postForm: async (path, form) => {

@@ -110,14 +110,14 @@ describe("the [tls] ca_bundle_path", () => {
 });
 
 describe("reading the settings through splunkd", () => {
+  const gets: string[] = [];
+  // splunkd's listing of a conf file: every stanza, with the `count` asked for.
   const fakeSplunkd = (stanzas: Record<string, Record<string, string>>): SplunkdClient => {
     const client: SplunkdClient = {
-      async get(path) {
-        const name = decodeURIComponent(path.split("/").at(-1) ?? "");
-        const content = stanzas[name];
-        return content === undefined
-          ? { status: 404, json: undefined }
-          : { status: 200, json: { entry: [{ name, content }] } };
+      async get(path, query) {
+        gets.push(`${path}?${new URLSearchParams(query).toString()}`);
+        const entry = Object.entries(stanzas).map(([name, content]) => ({ name, content }));
+        return { status: 200, json: { entry: [{ name: "default", content: {} }, ...entry] } };
       },
       delete: () => Promise.reject(new Error("unused")),
       postForm: () => Promise.reject(new Error("unused")),
@@ -144,6 +144,7 @@ describe("reading the settings through splunkd", () => {
       }),
       passwords,
     );
+    assert.deepEqual(gets, ["configs/conf-ta_defender_mssp_settings?count=0"], "one request for the file");
     assert.deepEqual(passwordReads, ["TA-defender-mssp:settings/proxy/password"]);
     assert.equal(settings.proxy?.password, PASSWORD);
     assert.equal(settings.extraCas.length, 1);
