@@ -28,11 +28,19 @@ const MANIFEST = "ta-dm-chunked:1:";
 /** Chunks of an unfinished write older than this are swept as crash leftovers. */
 const ORPHAN_AGE_MS = 15 * 60_000;
 const READ_ATTEMPTS = 3;
+
 /**
- * Names that splunkd's `search` parameter matches as they are: no space (which separates terms),
- * `=` (a `field=value` term) or `*` (a wildcard). Input names are the admin's choice.
+ * A term for splunkd's `search` parameter that finds every entry whose name contains `name`: the
+ * longest run of the name without a space (which separates terms), `=` (a `field=value` term) or
+ * `*` (a wildcard). Input names, and with them the names of their secrets, are the admin's
+ * choice. The parameter's exact grammar is not documented (splunk-platform.md §2.3 shows only
+ * solnlib's `realm=<realm>`); a run of letters, digits and `_./-` is taken here to match as a
+ * substring of a field, as the parameter does for a plain word.
  */
-const LITERAL_SEARCH = /^[A-Za-z0-9_./-]+$/;
+export function searchTermFor(name: string): string {
+  const runs = name.split(/[^A-Za-z0-9_./-]+/);
+  return runs.reduce((longest, run) => (run.length > longest.length ? run : longest), "");
+}
 
 interface Manifest {
   generation: string;
@@ -60,11 +68,11 @@ const chunkName = (name: string, generation: string, index: number): string =>
  * A long value is written as chunks `<name>/<generation>/<i>` first; only then does the entry
  * `<name>` switch to a manifest naming that generation, its chunk count and the SHA-256 of the
  * whole value. The switch is one entry update, so a crash leaves either the old manifest (and
- * its intact chunks) or the new one; readers check the digest and re-read if a concurrent
- * writer moved the manifest under them. Old chunks are deleted after the switch, and chunks of
- * writes that never switched (a crash) are swept once they are older than 15 minutes. A value
- * that fits one entry is stored in `<name>` itself, which is also how an admin stores a client
- * secret by hand.
+ * its intact chunks) or the new one. A reader gets the manifest and its chunks in one listing,
+ * checks the digest, and re-reads if a concurrent writer moved the manifest under it. Old chunks
+ * are deleted after the switch, and chunks of writes that never switched (a crash) are swept
+ * once they are older than 15 minutes. A value that fits one entry is stored in `<name>` itself,
+ * which is also how an admin stores a client secret by hand.
  *
  * @throws AddonError SECRET_UNREADABLE, SPLUNKD_*
  */
@@ -125,17 +133,21 @@ export function createSecretStore(deps: {
   };
 
   const readOnce = async (name: string): Promise<Secret | undefined | "retry"> => {
-    // The entry and all its chunks in one listing (chunk names start with the entry's name),
-    // where splunkd's `search` takes the name literally. An entry the listing does not show is
-    // asked for by name: that tells one that does not exist from one this user may not read.
-    const listed = LITERAL_SEARCH.test(name) ? await listRaw(name) : new Map<string, string>();
+    // The entry and all its chunks in one listing (chunk names start with the entry's name). An
+    // entry the listing does not show is asked for by name: that tells one that does not exist
+    // from one this user may not read.
+    const listed = await listRaw(searchTermFor(name));
     const raw = listed.get(name) ?? (await getRaw(name));
     if (raw === undefined) return undefined;
     const manifest = parseManifest(raw);
     if (manifest === undefined) return new Secret(raw);
-    // Otherwise the chunks in one listing of their generation, a literal term for any name.
-    const chunks = listed.has(name) ? listed : await listRaw(manifest.generation);
-    const parts = indexes(manifest.count).map((i) => chunks.get(chunkName(name, manifest.generation, i)));
+    const partsIn = (entries: Map<string, string>) =>
+      indexes(manifest.count).map((i) => entries.get(chunkName(name, manifest.generation, i)));
+    let parts = partsIn(listed);
+    // Chunks the name's listing did not show are looked for once more by their generation.
+    if (parts.some((part) => part === undefined)) {
+      parts = partsIn(await listRaw(manifest.generation));
+    }
     if (parts.some((part) => part === undefined)) return "retry";
     const value = parts.join("");
     return sha256(value) === manifest.sha256 ? new Secret(value) : "retry";
@@ -144,9 +156,7 @@ export function createSecretStore(deps: {
   // Chunks of this name that no manifest names and that are old enough not to belong to a
   // write in progress elsewhere.
   const sweep = async (name: string, keep: string): Promise<void> => {
-    // A name the search would not take literally lists every entry; the pattern picks them out.
-    const query: Record<string, string> = LITERAL_SEARCH.test(name) ? { search: `${name}/`, count: "0" } : { count: "0" };
-    const res = await splunkd.get("storage/passwords", query);
+    const res = await splunkd.get("storage/passwords", { search: searchTermFor(name), count: "0" });
     const entries = (res.json as { entry?: { content?: Record<string, unknown> }[] }).entry ?? [];
     const pattern = /^(.*)\/([0-9a-z]+)-([0-9a-f]{10})\/(\d+)$/;
     for (const entry of entries) {

@@ -27,7 +27,7 @@ export interface PageRequester {
  * whole; a larger one is reported by id and skipped, so it cannot stall the tenant. */
 export const MAX_ALERT_CHARS = 50 * 1024 * 1024;
 
-export function createPageRequester(deps: {
+export interface PageRequesterOptions {
   http: HttpClient;
   tokens: TokenProvider;
   shape: PageShape;
@@ -45,7 +45,9 @@ export function createPageRequester(deps: {
   onOversize: (id: string | undefined, chars: number) => void;
   /** Counts the page text read, for the run's full collections. */
   heap: HeapKeeper;
-}): PageRequester {
+}
+
+export function createPageRequester(deps: PageRequesterOptions): PageRequester {
   type Attempt = { response: HttpResponse } | { fields: Record<string, unknown>; chars: number };
   const attempt = async (url: URL, onElement: (raw: string) => void): Promise<Attempt> => {
     await deps.beforeCall();

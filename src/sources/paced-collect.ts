@@ -1,10 +1,12 @@
 import type { TokenProvider } from "../auth/index.ts";
-import type { AddonError } from "../errors.ts";
-import type { HttpClient, HttpResponse } from "../http/index.ts";
+import type { HttpClient } from "../http/index.ts";
 import type { Logger } from "../log/index.ts";
-import { createPageRequester, type PageRequester } from "./fetch-page.ts";
+import {
+  createPageRequester,
+  type PageRequester,
+  type PageRequesterOptions,
+} from "./fetch-page.ts";
 import type { HeapKeeper } from "./heap-keeper.ts";
-import type { PageShape } from "./page-scanner.ts";
 import type { Pacer } from "./pacer.ts";
 import type { CollectHooks, CollectResult } from "./types.ts";
 
@@ -21,13 +23,7 @@ export interface SourceDeps {
 }
 
 /** How one API's pages look and how it says no. */
-export interface PageFormat {
-  shape: PageShape;
-  /** The field that names an alert, to report one too large to write. */
-  idField: string;
-  toError: (res: HttpResponse, tenantId: string, scope: string) => AddonError;
-  headers?: Record<string, string>;
-}
+export type PageFormat = Pick<PageRequesterOptions, "shape" | "idField" | "toError" | "headers">;
 
 /**
  * Runs one collect of a source. `read` gets a page requester whose every call, retries included,
@@ -36,12 +32,17 @@ export interface PageFormat {
  * splunkd asks the input to stop (`signal`). `read` just returns when `hooks.stopping()` holds; a
  * stop is reported whenever it holds at the end, so the run keeps only a cursor it knows to be
  * complete and never takes a cut-short read for the end of the data.
+ *
+ * @throws AddonError API_* (after the page requester's retries), AUTH_*, and what `read` throws
  */
 export async function collectPaced(
   deps: SourceDeps,
   hooks: CollectHooks,
   format: PageFormat,
-  read: (requester: PageRequester, progress: Readonly<CollectResult>) => Promise<void>,
+  read: (
+    requester: PageRequester,
+    progress: Readonly<Pick<CollectResult, "pages">>,
+  ) => Promise<void>,
 ): Promise<CollectResult> {
   const result: CollectResult = { pages: 0, calls: 0, bytes: 0, stoppedBy: undefined };
   const paced = createPageRequester({

@@ -17,14 +17,19 @@ export async function readConfStanza(
 /**
  * Every stanza of one of the app's .conf files, by name, in one request (a run reads several
  * stanzas of its settings file, and splunkd starts a run per tenant per interval).
+ *
+ * @throws AddonError SPLUNKD_* when splunkd cannot be read.
  */
 export async function readConfStanzas(
   splunkd: SplunkdClient,
   file: string,
 ): Promise<Map<string, Record<string, string>>> {
-  const res = await splunkd.expect([404]).get(`configs/conf-${encodeURIComponent(file)}`, { count: "0" });
+  const res = await splunkd
+    .expect([404])
+    .get(`configs/conf-${encodeURIComponent(file)}`, { count: "0" });
   if (res.status === 404) return new Map();
-  const entries = (res.json as { entry?: { name?: unknown; content?: Record<string, unknown> }[] }).entry ?? [];
+  type Listed = { name?: unknown; content?: Record<string, unknown> };
+  const entries = (res.json as { entry?: Listed[] }).entry ?? [];
   const stanzas = new Map<string, Record<string, string>>();
   for (const { name, content } of entries) {
     if (typeof name === "string") stanzas.set(name, stringValues(content ?? {}));

@@ -124,14 +124,17 @@ describe("secret store (storage/passwords, chunked)", () => {
     const name = "input/tenant=a b/refresh_token";
     const value = token(1000);
     await store().write(name, new Secret(value));
-    const gets: string[] = [];
+    // Another input's value that the same search finds: never mixed in.
+    const other = token(1000);
+    await store().write("input/ab/refresh_token", new Secret(other));
+    const searches: string[] = [];
     const counting = wrap(services.client, undefined, (path, query, send) => {
-      gets.push(query?.["search"] === undefined ? path : "listing");
+      searches.push(query?.["search"] ?? path);
       return send();
     });
     assert.equal((await store(counting).read(name))?.reveal(), value);
-    // The entry by name, then its chunks by their generation.
-    assert.deepEqual(gets, [`storage/passwords/${encodeURIComponent(`${REALM}:${name}:`)}`, "listing"]);
+    assert.deepEqual(searches, ["b/refresh_token"], "the longest literal run of the name, one listing");
+    assert.equal((await store().read("input/ab/refresh_token"))?.reveal(), other);
     assert.equal(await store().read("input/tenant=x y/refresh_token"), undefined);
 
     // What a write that crashed before its manifest left is swept for such a name too.
@@ -147,6 +150,23 @@ describe("secret store (storage/passwords, chunked)", () => {
     await store().write(name, new Secret(last));
     assert.equal(entries(`${name}/`).length, Math.ceil(1000 / CHUNK_SIZE), "leftovers swept");
     assert.equal((await store().read(name))?.reveal(), last);
+  });
+
+  it("looks for chunks its listing did not show by their generation before reading again", async () => {
+    const name = "input/partial/access_token";
+    const value = token(1200);
+    await store().write(name, new Secret(value));
+    const searches: string[] = [];
+    // The name's listing shows the manifest but not its chunks.
+    const partial = wrap(services.client, undefined, async (path, query, send) => {
+      const res = await send();
+      searches.push(query?.["search"] ?? path);
+      if (query?.["search"] !== name) return res;
+      return { ...res, json: { entry: listed(res).filter((e) => e.content?.["username"] === name) } };
+    });
+    assert.equal((await store(partial).read(name))?.reveal(), value);
+    assert.equal(searches.length, 2, searches.join("\n"));
+    assert.match(searches[1] ?? "", /^[0-9a-z]+-[0-9a-f]{10}$/, "the second listing searches the generation");
   });
 
   it("says which value is broken when a chunk is gone for good", async () => {

@@ -6,7 +6,8 @@ import { describe, it } from "node:test";
 import { AddonError } from "../../src/errors.ts";
 import { Secret } from "../../src/log/secret.ts";
 import { parseCaBundle, parseProxySettings, readNetworkSettings } from "../../src/settings/index.ts";
-import type { PasswordStore, SplunkdClient } from "../../src/splunkd/index.ts";
+import { createPasswordStore, type PasswordStore, type SplunkdClient } from "../../src/splunkd/index.ts";
+import { startServices } from "../auth/support/services.ts";
 import { createTestTls } from "../support/tls.ts";
 
 const PASSWORD = new Secret("hunter2-proxy");
@@ -110,9 +111,8 @@ describe("the [tls] ca_bundle_path", () => {
 });
 
 describe("reading the settings through splunkd", () => {
-  const gets: string[] = [];
   // splunkd's listing of a conf file: every stanza, with the `count` asked for.
-  const fakeSplunkd = (stanzas: Record<string, Record<string, string>>): SplunkdClient => {
+  const fakeSplunkd = (stanzas: Record<string, Record<string, string>>, gets: string[] = []): SplunkdClient => {
     const client: SplunkdClient = {
       async get(path, query) {
         gets.push(`${path}?${new URLSearchParams(query).toString()}`);
@@ -137,11 +137,12 @@ describe("reading the settings through splunkd", () => {
 
   it("reads the password only when a proxy user is set, and the CA bundle", async () => {
     const tls = createTestTls();
+    const gets: string[] = [];
     const settings = await readNetworkSettings(
       fakeSplunkd({
         proxy: { proxy_enabled: "1", proxy_url: "p", proxy_port: "1", proxy_username: "svc" },
         tls: { ca_bundle_path: tls.caPath },
-      }),
+      }, gets),
       passwords,
     );
     assert.deepEqual(gets, ["configs/conf-ta_defender_mssp_settings?count=0"], "one request for the file");
@@ -152,5 +153,24 @@ describe("reading the settings through splunkd", () => {
     const none = await readNetworkSettings(fakeSplunkd({}), passwords);
     assert.deepEqual(none, { proxy: undefined, extraCas: [] });
     assert.equal(passwordReads.length, 1);
+  });
+
+  it("reads the app's settings file through the splunkd stand-in: its defaults, then a local change", async () => {
+    const services = await startServices();
+    try {
+      const store = createPasswordStore(services.client);
+      assert.deepEqual(await readNetworkSettings(services.client, store), { proxy: undefined, extraCas: [] });
+      await services.client.postForm("configs/conf-ta_defender_mssp_settings/proxy", {
+        proxy_enabled: "1", proxy_url: "proxy.mssp.example", proxy_port: "3128",
+      });
+      await services.client.postForm("configs/conf-ta_defender_mssp_settings/tls", {
+        ca_bundle_path: services.tls.caPath,
+      });
+      const settings = await readNetworkSettings(services.client, store);
+      assert.deepEqual([settings.proxy?.protocol, settings.proxy?.hostname, settings.proxy?.port], ["http:", "proxy.mssp.example", 3128]);
+      assert.equal(settings.extraCas.length, 1);
+    } finally {
+      await services.close();
+    }
   });
 });

@@ -23,7 +23,12 @@ const GRAPH_HOSTS = /(^|\.)(graph\.microsoft\.com|graph\.microsoft\.us|dod-graph
  * @throws AddonError API_* (after bounded retries), AUTH_*
  */
 export function createGraphAlertsSource(
-  deps: SourceDeps & { pageSize: number; serviceSources: string[]; filters: string[]; nowMs: () => number },
+  deps: SourceDeps & {
+    pageSize: number;
+    serviceSources: string[];
+    filters: string[];
+    nowMs: () => number;
+  },
 ): AlertsSource {
   const top = Math.min(deps.pageSize, GRAPH_MAX_TOP);
 

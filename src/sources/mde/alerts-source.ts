@@ -111,7 +111,7 @@ export function createMdeAlertsSource(deps: SourceDeps & { query: MdeQueryOption
           await readTie(lowerBound, query.pageSize, pageUrl, readPage, hooks.stopping);
           strictlyAfter = true;
         }
-    }),
+      }),
   };
 }
 
