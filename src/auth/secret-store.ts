@@ -37,7 +37,7 @@ const READ_ATTEMPTS = 3;
  * solnlib's `realm=<realm>`); a run of letters, digits and `_./-` is taken here to match as a
  * substring of a field, as the parameter does for a plain word.
  */
-export function searchTermFor(name: string): string {
+function searchTermFor(name: string): string {
   const runs = name.split(/[^A-Za-z0-9_./-]+/);
   return runs.reduce((longest, run) => (run.length > longest.length ? run : longest), "");
 }
@@ -156,12 +156,8 @@ export function createSecretStore(deps: {
   // Chunks of this name that no manifest names and that are old enough not to belong to a
   // write in progress elsewhere.
   const sweep = async (name: string, keep: string): Promise<void> => {
-    const res = await splunkd.get("storage/passwords", { search: searchTermFor(name), count: "0" });
-    const entries = (res.json as { entry?: { content?: Record<string, unknown> }[] }).entry ?? [];
     const pattern = /^(.*)\/([0-9a-z]+)-([0-9a-f]{10})\/(\d+)$/;
-    for (const entry of entries) {
-      const username = entry.content?.["username"];
-      if (entry.content?.["realm"] !== realm || typeof username !== "string") continue;
+    for (const username of (await listRaw(searchTermFor(name))).keys()) {
       const match = pattern.exec(username);
       if (match === null || match[1] !== name || `${match[2]}-${match[3]}` === keep) continue;
       const writtenAt = parseInt(match[2] ?? "", 36);

@@ -44,7 +44,8 @@ export async function collectPaced(
     progress: Readonly<Pick<CollectResult, "pages">>,
   ) => Promise<void>,
 ): Promise<CollectResult> {
-  const result: CollectResult = { pages: 0, calls: 0, bytes: 0, stoppedBy: undefined };
+  // Calls are the pacer's to count; why the collect ended is known only at the end.
+  const progress = { pages: 0, bytes: 0 };
   const paced = createPageRequester({
     ...format,
     http: deps.http,
@@ -62,18 +63,18 @@ export async function collectPaced(
   const requester: PageRequester = {
     async fetch(url, onElement, onAttempt) {
       const page = await paced.fetch(url, onElement, onAttempt);
-      result.pages += 1;
-      result.bytes += page.chars;
+      progress.pages += 1;
+      progress.bytes += page.chars;
       return page;
     },
   };
   const finish = (stoppedBy: CollectResult["stoppedBy"]): CollectResult => ({
-    ...result,
+    ...progress,
     calls: deps.pacer.calls,
     stoppedBy,
   });
   try {
-    await read(requester, result);
+    await read(requester, progress);
   } catch (error) {
     if (error instanceof BudgetReached) return finish("budget");
     if (hooks.signal.aborted) return finish("signal");

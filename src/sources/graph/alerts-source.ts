@@ -4,7 +4,7 @@ import { checkNextLink } from "../mde/next-link.ts";
 import { collectPaced, type PageFormat, type SourceDeps } from "../paced-collect.ts";
 import { readRecord } from "../records.ts";
 import type { AlertRecord, AlertsSource } from "../types.ts";
-import { createWindowSizer, MIN_WINDOW } from "../windows.ts";
+import { readWindows } from "../windows.ts";
 import { graphError } from "./responses.ts";
 
 /** Graph alerts_v2 returns at most 1,000 alerts a page, whatever `$top` asks (item 7 of the
@@ -57,33 +57,28 @@ export function createGraphAlertsSource(
   return {
     collect: (from, hooks) =>
       collectPaced(deps, hooks, format, async (requester) => {
-        const now = instantFromMs(deps.nowMs());
-        const sizer = createWindowSizer(now - from);
-        let start = from;
-        while (start < now && !hooks.stopping()) {
-          const end = start + sizer.size > now ? now : start + sizer.size;
-          // A first look with $count tells whether the window fits in a page; if not, it is
-          // shrunk before anything of it is written (the receiver would repeat it after a crash).
+        const span = { from, now: instantFromMs(deps.nowMs()), target: top, limit: top };
+        // The first page's $count tells whether the window fits in a page.
+        await readWindows(span, hooks, deps.logger, async (start, end) => {
           const buffered: AlertRecord[] = [];
-          const first = await requester.fetch(windowUrl(start, end), (raw) => buffered.push(read(raw)));
+          const first = await requester.fetch(windowUrl(start, end), (raw) => {
+            buffered.push(read(raw));
+          });
           const counted = first.fields["@odata.count"];
-          const count = typeof counted === "number" ? counted : buffered.length;
-          sizer.observe(count, top);
-          if (count > top && end - start > MIN_WINDOW) {
-            deps.logger.debug("window shrunk", { alerts: count, seconds: Number((end - start) / 10_000_000n) });
-            continue;
-          }
-          for (const record of buffered) hooks.onAlert(record);
-          let link = nextLinkOf(first.fields, deps.apiUrl);
-          while (link !== undefined) {
-            // Only a single second with more alerts than a page gets here.
-            await hooks.onPageEnd();
-            const page = await requester.fetch(link, (raw) => hooks.onAlert(read(raw)));
-            link = nextLinkOf(page.fields, deps.apiUrl);
-          }
-          await hooks.onPageEnd(end);
-          start = end;
-        }
+          return {
+            count: typeof counted === "number" ? counted : buffered.length,
+            handOn: async () => {
+              for (const record of buffered) hooks.onAlert(record);
+              let link = nextLinkOf(first.fields, deps.apiUrl);
+              while (link !== undefined) {
+                // Only a single second with more alerts than a page gets here.
+                await hooks.onPageEnd();
+                const page = await requester.fetch(link, (raw) => hooks.onAlert(read(raw)));
+                link = nextLinkOf(page.fields, deps.apiUrl);
+              }
+            },
+          };
+        });
       }),
   };
 }

@@ -6,7 +6,7 @@ import { apiError } from "../mde/responses.ts";
 import { collectPaced, type PageFormat, type SourceDeps } from "../paced-collect.ts";
 import { readRecord } from "../records.ts";
 import type { AlertRecord, AlertsSource } from "../types.ts";
-import { createWindowSizer, MIN_WINDOW } from "../windows.ts";
+import { readWindows } from "../windows.ts";
 
 /**
  * The legacy SIEM exporter API (`GET /api/alerts?sinceTimeUtc&untilTimeUtc`), which Microsoft's
@@ -31,20 +31,19 @@ export function createSiemAlertsSource(
     collect: (from, hooks) =>
       collectPaced(deps, hooks, format, async (requester) => {
         const now = instantFromMs(deps.nowMs());
-        const sizer = createWindowSizer(now - from);
-        let start = from;
-        while (start < now && !hooks.stopping()) {
-          const end = start + sizer.size > now ? now : start + sizer.size;
+        const span = { from, now, target: deps.pageSize, limit: deps.pageSize * 2 };
+        await readWindows(span, hooks, deps.logger, async (start, end) => {
           const records: AlertRecord[] = [];
           await requester.fetch(windowUrl(start, end), (raw) => {
             records.push(readRecord(raw, "FullId", "LastProcessedTimeUtc"));
           });
-          sizer.observe(records.length, deps.pageSize);
-          if (records.length > deps.pageSize * 2 && end - start > MIN_WINDOW) continue;
-          for (const record of records) hooks.onAlert(record);
-          await hooks.onPageEnd(end);
-          start = end;
-        }
+          return {
+            count: records.length,
+            handOn: () => {
+              for (const record of records) hooks.onAlert(record);
+            },
+          };
+        });
       }),
   };
 }
